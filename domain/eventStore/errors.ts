@@ -1,0 +1,39 @@
+import type { ExpectedRevision } from './types.js';
+
+/** The expectation of an append did not hold. `actualRevision` is -1 when the stream does not exist. */
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actualRevision: number,
+  ) {
+    super(`stream ${stream}: expected ${describeExpected(expected)}, actual revision ${actualRevision}`);
+  }
+}
+
+/** Some of the event ids already exist, but not as exactly this append at these revisions. */
+export class EventIdConflictError extends Error {
+  override readonly name = 'EventIdConflictError';
+  constructor(
+    readonly stream: string,
+    readonly eventIds: readonly string[],
+  ) {
+    super(`stream ${stream}: event ids already appended elsewhere or partially: ${eventIds.join(', ')}`);
+  }
+}
+
+/** The events or the stream name break a rule of the store (bad id, not JSON, too large…). */
+export class InvalidAppendError extends Error {
+  override readonly name = 'InvalidAppendError';
+  constructor(
+    readonly stream: string,
+    readonly reason: string,
+  ) {
+    super(`stream ${stream}: ${reason}`);
+  }
+}
+
+export function describeExpected(expected: ExpectedRevision): string {
+  return expected.kind === 'exact' ? `revision ${expected.revision}` : expected.kind;
+}
