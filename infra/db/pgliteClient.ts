@@ -1,0 +1,73 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlClient, SqlRow, SqlSession } from './sqlClient.js';
+import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
+
+/**
+ * Embedded PostgreSQL (PGlite) behind the SqlClient port. PGlite is one single-threaded session
+ * (reference/baselines.md §3), so this client:
+ * - serializes every caller through one queue; `withSession` holds the queue for its whole work,
+ *   so an explicit transaction never interleaves with another caller's statements;
+ * - answers `concurrencyMax = 1` (the event store then sends one group-commit batch at a time);
+ * - locks the data folder, because two processes opening it corrupt it.
+ */
+export async function createPgliteClient(dataDir: string | undefined): Promise<SqlClient> {
+  const lock: DirectoryLock | undefined = dataDir === undefined ? undefined : acquireDirectoryLock(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  const direct: SqlSession = {
+    async query<Row extends SqlRow>(text: string, params?: readonly unknown[]) {
+      const result = await db.query<Row>(text, params === undefined ? undefined : [...params]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    async execMany(sql: string) {
+      const results = await db.exec(sql);
+      return results.map((entry) => entry.rows as SqlRow[]);
+    },
+  };
+
+  return {
+    kind: 'pglite',
+    concurrencyMax: 1,
+    query: (text, params) => exclusive(() => direct.query(text, params)),
+    exec: (sql) => exclusive(() => direct.exec(sql)),
+    execMany: (sql) => exclusive(() => direct.execMany(sql)),
+    withSession: (work) =>
+      exclusive(async () => {
+        try {
+          return await work(direct);
+        } catch (error) {
+          // Leave the single shared session clean for the next caller.
+          await db.exec('ROLLBACK; SELECT pg_advisory_unlock_all();').catch(() => undefined);
+          throw error;
+        }
+      }),
+    async listen(channel, onNotify) {
+      const unlisten = await db.listen(channel, () => {
+        onNotify();
+      });
+      return async () => {
+        await unlisten();
+      };
+    },
+    async close() {
+      await exclusive(async () => {
+        await db.close();
+      });
+      lock?.release();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The little the event store and migrations need from a PostgreSQL connection, implemented by
+ * node-postgres (a server) and by PGlite (embedded). Values cross as text/JSON so both behave
+ * the same: cast bigint and xid8 columns to text in SQL and parse them with BigInt.
+ */
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlSession {
+  query<Row extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs several statements without parameters in one round trip and returns each statement's
+   * rows, in order. Only for SQL whose literals the caller has quoted (see sqlLiterals.ts).
+   */
+  execMany(sql: string): Promise<SqlRow[][]>;
+}
+
+export interface SqlClient extends SqlSession {
+  readonly kind: 'postgres' | 'pglite';
+  /**
+   * Holds one session for `work` (transactions, session advisory locks). On PGlite every query
+   * shares the single session, so `work` runs while other callers wait.
+   */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Subscribes to NOTIFY on `channel`; returns the unsubscribe function. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** How many statements may usefully run at once (pool size; 1 on PGlite). */
+  readonly concurrencyMax: number;
+  close(): Promise<void>;
+}
