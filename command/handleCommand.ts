@@ -1,0 +1,104 @@
+import type { EventMetadata, JsonObject, NewEvent, RecordedEvent } from '../domain/eventStore/index.js';
+import { WrongExpectedVersionError, findJsonProblem } from '../domain/eventStore/index.js';
+import type { IdempotencyCompletion, StoredResponse } from '../domain/idempotency/index.js';
+import type { CommandContext } from './commandContext.js';
+
+/** A domain event as deciders produce it: a `type` and plain data. */
+export type DomainEventShape = Readonly<{ type: string; data: object }>;
+
+export type Aggregate<Command, Event extends DomainEventShape, State> = Readonly<{
+  decide: (command: Command, state: State) => readonly Event[];
+  evolve: (state: State, event: Event) => State;
+  initialState: () => State;
+}>;
+
+/** Events of one stream beyond this are refused (no aggregate of ours comes near it). */
+export const STREAM_EVENTS_MAX = 5_000;
+export const EVENT_SCHEMA_VERSION = 1;
+
+/** Another writer kept winning the race for this stream; nothing was written. */
+export class ConcurrencyConflictError extends Error {
+  override readonly name = 'ConcurrencyConflictError';
+  constructor(readonly stream: string) {
+    super(`stream ${stream} kept changing; try again`);
+  }
+}
+
+/** The stream holds more events than an aggregate may, or an event we cannot read. */
+export class StreamTooLongError extends Error {
+  override readonly name = 'StreamTooLongError';
+}
+
+export type Loaded<State> = Readonly<{ state: State; revision: number; events: readonly RecordedEvent[] }>;
+
+/** Reads a whole stream (bounded) and folds it. Stored events are our own, written after validation. */
+export async function loadAggregate<Command, Event extends DomainEventShape, State>(
+  context: CommandContext,
+  aggregate: Aggregate<Command, Event, State>,
+  stream: string,
+): Promise<Loaded<State>> {
+  const events = await context.store.readStream(stream, { maxCount: STREAM_EVENTS_MAX + 1 });
+  if (events.length > STREAM_EVENTS_MAX) throw new StreamTooLongError(`stream ${stream} has more than ${STREAM_EVENTS_MAX} events`);
+  const state = events.reduce((current, recorded) => aggregate.evolve(current, asStoredEvent(recorded) as Event), aggregate.initialState());
+  return { state, revision: events.length - 1, events };
+}
+
+/**
+ * Invariant: every stored event was produced by a decider of this aggregate and written with
+ * EVENT_SCHEMA_VERSION (so the caller's cast to its event union holds); a newer version needs an
+ * upcaster here before it can be folded.
+ */
+function asStoredEvent(recorded: RecordedEvent): DomainEventShape {
+  if (recorded.schemaVersion !== EVENT_SCHEMA_VERSION) throw new StreamTooLongError(`event ${recorded.id} has unknown schema version ${recorded.schemaVersion}`);
+  return { type: recorded.type, data: recorded.data };
+}
+
+export type ExecuteCommand<Command, Event extends DomainEventShape, State> = Readonly<{
+  aggregate: Aggregate<Command, Event, State>;
+  stream: string;
+  /** Builds the command from the current state (called again after a conflict). */
+  command: (state: State) => Command;
+  /** The response for the state after the decision (and the events it decided). */
+  respond: (state: State, decided: readonly Event[]) => StoredResponse;
+  metadata: EventMetadata;
+  /** Completed atomically with the appended events. */
+  idempotency?: Omit<IdempotencyCompletion, 'response'>;
+  /** Checked on every load, before deciding: e.g. the caller may not see this stream. */
+  guard?: (state: State) => void;
+}>;
+
+export type CommandOutcome = Readonly<{ response: StoredResponse; appended: number }>;
+
+/**
+ * Load → decide → append with the expected revision, retried (bounded) when another writer got
+ * there first. A `DomainError` from `decide` propagates (the caller maps and stores it).
+ */
+export async function executeCommand<Command, Event extends DomainEventShape, State>(
+  context: CommandContext,
+  request: ExecuteCommand<Command, Event, State>,
+): Promise<CommandOutcome> {
+  for (let attempt = 0; attempt <= context.conflictRetriesMax; attempt += 1) {
+    const loaded = await loadAggregate(context, request.aggregate, request.stream);
+    request.guard?.(loaded.state);
+    const decided = request.aggregate.decide(request.command(loaded.state), loaded.state);
+    const after = decided.reduce((state, event) => request.aggregate.evolve(state, event), loaded.state);
+    const response = request.respond(after, decided);
+    if (decided.length === 0) return { response, appended: 0 };
+    const events = decided.map((event) => toNewEvent(context, event, request.metadata));
+    const expected = loaded.revision < 0 ? ({ kind: 'no_stream' } as const) : ({ kind: 'exact', revision: loaded.revision } as const);
+    const options = request.idempotency === undefined ? {} : { idempotency: { ...request.idempotency, response } };
+    try {
+      await context.store.append(request.stream, events, expected, options);
+      return { response, appended: events.length };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
+  }
+  throw new ConcurrencyConflictError(request.stream);
+}
+
+function toNewEvent(context: CommandContext, event: DomainEventShape, metadata: EventMetadata): NewEvent {
+  const problem = findJsonProblem(event.data);
+  if (problem !== undefined) throw new TypeError(`event ${event.type} is not storable JSON: ${problem}`);
+  return { id: context.newUuid(), type: event.type, schemaVersion: EVENT_SCHEMA_VERSION, data: event.data as JsonObject, metadata };
+}

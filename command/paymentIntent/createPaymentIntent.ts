@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Money } from '../../domain/shared/index.js';
+import { problemSchema } from '../../schemas/problem.js';
+import { createPaymentIntentBodySchema, paymentIntentSchema } from '../../schemas/paymentIntent.js';
+import { authConfig } from '../http/authConfig.js';
+import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
+import { resolvePlacement } from './resolvePlacement.js';
+import { idempotencyHeaders } from './headers.js';
+import { reserveClientReference } from './reserveClientReference.js';
+import { actorOf } from '../http/principal.js';
+
+/** `POST /v1/payment_intents`: a terminal (at its store) or a partner server (naming store and terminal). */
+export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: PaymentIntentRouteDependencies): void {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/payment_intents',
+    {
+      config: authConfig('partner', 'terminal'),
+      schema: {
+        summary: 'Create a payment intent',
+        tags: ['payment intents'],
+        headers: idempotencyHeaders,
+        body: createPaymentIntentBodySchema,
+        response: { 201: paymentIntentSchema, 400: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const newPaymentIntentId = dependencies.context.newId('pi');
+      return runPaymentIntentCommand(dependencies, request, reply, {
+        paymentIntentId: newPaymentIntentId,
+        successStatus: 201,
+        allowPaymentToken: false,
+        prepare: async (principal, key) => {
+          const placement = await resolvePlacement(dependencies.context, principal, { storeId: body.store_id, terminalId: body.terminal_id, provider: body.provider });
+          const paymentIntentId =
+            body.client_reference_id === null
+              ? newPaymentIntentId
+              : await reserveClientReference(dependencies.context, {
+                  storeId: placement.storeId,
+                  clientReferenceId: body.client_reference_id,
+                  paymentIntentId: newPaymentIntentId,
+                  key,
+                  actor: actorOf(principal),
+                });
+          const paymentToken = await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: placement.merchantId });
+          return {
+            paymentIntentId,
+            extra: { payment_token: paymentToken },
+            command: (_, now) => ({
+              type: 'CreatePaymentIntent',
+              data: {
+                paymentIntentId,
+                now,
+                amount: Money.of(body.amount, body.currency),
+                mode: body.mode,
+                provider: body.provider,
+                captureMethod: body.capture_method,
+                clientPartnerId: placement.clientPartnerId,
+                merchantId: placement.merchantId,
+                storeId: placement.storeId,
+                terminalId: placement.terminalId,
+                clientReferenceId: body.client_reference_id,
+                expiresAt: new Date(Date.parse(now) + body.expires_in_seconds * 1000).toISOString(),
+              },
+            }),
+          };
+        },
+      });
+    },
+  );
+}
+

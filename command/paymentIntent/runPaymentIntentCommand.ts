@@ -1,0 +1,103 @@
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EventMetadata } from '../../domain/eventStore/index.js';
+import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
+import type { PaymentIntent, PaymentIntentCommand } from '../../domain/paymentIntent/index.js';
+import { paymentIntentDecider, paymentIntentError, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
+import type { CommandContext } from '../commandContext.js';
+import { executeCommand } from '../handleCommand.js';
+import { runIdempotentCommand, serialize } from '../http/idempotentCommand.js';
+import { actorOf, canAccess, type Principal } from '../http/principal.js';
+import { renderPaymentIntent } from './render.js';
+
+import type { PaymentTokenIssuer } from '../http/authConfig.js';
+
+export type { PaymentTokenIssuer };
+
+export type PaymentIntentRouteDependencies = Readonly<{
+  context: CommandContext;
+  issuePaymentToken: PaymentTokenIssuer;
+}>;
+
+/** What a route prepares once it owns the idempotency key (lookups that may refuse are stored too). */
+export type PreparedCommand = Readonly<{
+  /** The intent to act on when it differs from the route's (a create recovering its reservation). */
+  paymentIntentId?: string;
+  /** Builds the command from the state loaded (again after a conflict) and the request's `now`. */
+  command: (state: PaymentIntent, now: string) => PaymentIntentCommand;
+  /** Extra response fields (the create response's payment_token). */
+  extra?: Readonly<Record<string, string>>;
+}>;
+
+export type PaymentIntentCommandRun = Readonly<{
+  paymentIntentId: string;
+  successStatus: 200 | 201;
+  /** Whether a `payment_token` for this intent may run the command (confirm only). */
+  allowPaymentToken: boolean;
+  prepare: (principal: Principal, key: IdempotencyKeyRef) => PreparedCommand | Promise<PreparedCommand>;
+}>;
+
+/** The caller, as authentication established it; a route without one is a wiring error. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === undefined) throw new Error(`route ${request.routeOptions.url ?? ''} ran without authentication`);
+  return request.principal;
+}
+
+/** Metadata of every event a request appends: correlation, causation, trace, actor, key. */
+export function eventMetadata(request: FastifyRequest, principal: Principal, key: IdempotencyKeyRef): EventMetadata {
+  const carrier: Record<string, string> = {};
+  propagation.inject(otelContext.active(), carrier);
+  const traceparent = carrier.traceparent;
+  return {
+    correlationId: request.id,
+    causationId: key.key,
+    actor: actorOf(principal),
+    idempotencyKey: key.key,
+    ...(traceparent === undefined ? {} : { traceparent }),
+  };
+}
+
+/**
+ * One PaymentIntent command over HTTP: idempotency, tenant scoping (another tenant's intent is
+ * "not found"), load → decide → append, and the intent's resource as the response.
+ */
+export async function runPaymentIntentCommand(
+  dependencies: PaymentIntentRouteDependencies,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: PaymentIntentCommandRun,
+): Promise<FastifyReply> {
+  const principal = principalOf(request);
+  const now = dependencies.context.now().toISOString();
+  return runIdempotentCommand(dependencies.context, request, reply, principal, async (key) => {
+    const prepared = await run.prepare(principal, key);
+    const paymentIntentId = prepared.paymentIntentId ?? run.paymentIntentId;
+    return executeCommand(dependencies.context, {
+      aggregate: paymentIntentDecider,
+      stream: toPaymentIntentStreamName(paymentIntentId),
+      command: (state) => prepared.command(state, now),
+      guard: (state) => {
+        assertVisible(principal, state, paymentIntentId, run.allowPaymentToken);
+      },
+      respond: (state) => {
+        if (state.status === 'absent') throw paymentIntentError('payment_intent.not_found', `no payment intent ${paymentIntentId}`);
+        return serialize(run.successStatus, { ...renderPaymentIntent(state), ...prepared.extra });
+      },
+      metadata: eventMetadata(request, principal, key),
+      idempotency: key,
+    });
+  });
+}
+
+/** Whether the caller may act on this intent (a payment token only on its own, where allowed). */
+export function isVisible(principal: Principal, state: PaymentIntent, paymentIntentId: string, allowPaymentToken: boolean): boolean {
+  const tokenRefused = principal.kind === 'payment_token' && (!allowPaymentToken || principal.paymentIntentId !== paymentIntentId);
+  return !tokenRefused && (state.status === 'absent' || canAccess(principal, state));
+}
+
+/** Throws `payment_intent.not_found` unless the caller may act on this intent. */
+export function assertVisible(principal: Principal, state: PaymentIntent, paymentIntentId: string, allowPaymentToken: boolean): void {
+  if (!isVisible(principal, state, paymentIntentId, allowPaymentToken)) {
+    throw paymentIntentError('payment_intent.not_found', `no payment intent ${paymentIntentId}`);
+  }
+}

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The process configuration, from the environment (ARCHITECTURE.md §9). With nothing set the
+ * ledger runs on the embedded PostgreSQL (PGlite) in `./data`.
+ */
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).max(255).default('127.0.0.1'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).max(2_000).optional(),
+  LEDGER_DATA_DIR: z.string().min(1).max(4_096).default('data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
+  KAFKA_BROKERS: z.string().max(2_000).optional(),
+  EVENTSTORE_CONNECTION_STRING: z.string().max(2_000).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  LEDGER_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (256 bits)').optional(),
+  LEDGER_OPERATOR_SECRET: z.string().min(32).max(200).optional(),
+});
+
+export type DatabaseConfig =
+  | Readonly<{ kind: 'postgres'; url: string; poolSizeMax: number }>
+  | Readonly<{ kind: 'pglite'; dataDir: string }>;
+
+export type LedgerConfig = Readonly<{
+  http: Readonly<{ host: string; port: number }>;
+  database: DatabaseConfig;
+  kafkaBrokers: readonly string[];
+  eventStoreDbConnectionString: string | undefined;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  shutdownGraceMs: number;
+  /** Encrypts provider credentials at rest; generated once into the database when unset. */
+  masterKeyHex: string | undefined;
+  /** Bootstraps client partners (POST /v1/operator/client_partners); on PGlite defaults to a file in the data folder. */
+  operatorSecret: string | undefined;
+}>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const parsed = environmentSchema.safeParse(withoutEmptyValues(environment));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  return {
+    http: { host: env.HOST, port: env.PORT },
+    database:
+      env.DATABASE_URL === undefined
+        ? { kind: 'pglite', dataDir: resolve(env.LEDGER_DATA_DIR) }
+        : { kind: 'postgres', url: env.DATABASE_URL, poolSizeMax: env.DATABASE_POOL_SIZE },
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0),
+    eventStoreDbConnectionString: env.EVENTSTORE_CONNECTION_STRING,
+    logLevel: env.LOG_LEVEL,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    masterKeyHex: env.LEDGER_MASTER_KEY,
+    operatorSecret: env.LEDGER_OPERATOR_SECRET,
+  };
+}
+
+function withoutEmptyValues(environment: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}

@@ -1,0 +1,5 @@
+/** Domain → integration event mapping (ARCHITECTURE.md §8): pure functions; the relay is in infra/kafka. */
+export * from './integrationEventId.js';
+export * from './intentContext.js';
+export * from './mapPaymentIntentEvent.js';
+export * from './mapBatch.js';
