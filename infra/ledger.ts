@@ -8,6 +8,10 @@ import type { SqlClient } from './db/sqlClient.js';
 import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from './eventStore/postgres/postgresEventStore.js';
 import { registerPaymentIntentRoutes } from '../command/paymentIntent/index.js';
 import { registerTenancyRoutes } from '../command/tenancy/index.js';
+import { allProjectors, type Projector } from '../projections/index.js';
+import { registerQueryRoutes } from '../query/index.js';
+import { registerProjectionRoutes } from './http/projectionRoutes.js';
+import { startProjections, type ProjectionRuntime } from './projections/projectionRuntime.js';
 import { createAuthentication, registerAuthentication, startNoncePruning } from './auth/index.js';
 import { startRelay, type RelayHandle } from './kafka/relay.js';
 import type { CommandContext } from '../command/commandContext.js';
@@ -26,12 +30,19 @@ export type Ledger = Readonly<{
   context: CommandContext;
   /** The integration-event relay to Kafka (disabled, reporting its backlog, without KAFKA_BROKERS). */
   relay: RelayHandle;
+  /** The projectors maintaining the read models, their status and operator actions. */
+  projections: ProjectionRuntime;
   /** Stops accepting, finishes in-flight requests and appends, closes the store and the database. */
   close: () => Promise<void>;
 }>;
 
 /** The composition root: database, migrations, event store, HTTP server. */
-export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger): Promise<Ledger> {
+export type LedgerParts = Readonly<{
+  /** The read models to maintain (default: all of them). */
+  projectors?: readonly Projector[];
+}>;
+
+export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger, parts: LedgerParts = {}): Promise<Ledger> {
   if (config.eventStoreDbConnectionString !== undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
   }
@@ -69,8 +80,20 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerHealthRoutes(app, { client, store, accepting: () => accepting });
   registerTenancyRoutes(app, { context, credentials: authentication.credentials });
   registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
+  const projectionLogger = logger.child({ component: 'projections' });
+  const projections = startProjections({
+    client,
+    store,
+    projectors: parts.projectors ?? allProjectors,
+    log: (level, message, details) => {
+      projectionLogger[level](details, message);
+    },
+  });
+  registerQueryRoutes(app, { readModels: projections.readModels });
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
-  registerOperatorRoutes(app, context, operatorSecret({ dataDir, fromEnvironment: config.operatorSecret }));
+  const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
+  registerOperatorRoutes(app, context, secret);
+  registerProjectionRoutes(app, projections, secret);
   const stopPruning = startNoncePruning({
     client,
     now: context.now,
@@ -86,11 +109,13 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     store,
     context,
     relay,
+    projections,
     close: async () => {
       accepting = false;
       stopPruning();
       await app.close();
       await relay.stop();
+      await projections.stop();
       await store.close();
       await client.close();
     },

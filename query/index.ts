@@ -9,7 +9,11 @@ export type QueryDependencies = Readonly<{ readModels: ReadModels }>;
 export { ReadModelUnavailableError, type ReadModels } from './readModels.js';
 export { queryScopeOf, type QueryScope } from './queryScope.js';
 
+type RouteRegistrar = (app: FastifyInstance, dependencies: QueryDependencies) => void;
+
+/** One registrar per read model. */
+const readModelRoutes: readonly RouteRegistrar[] = [];
+
 export function registerQueryRoutes(app: FastifyInstance, dependencies: QueryDependencies): void {
-  void app;
-  void dependencies;
+  for (const register of readModelRoutes) register(app, dependencies);
 }

@@ -16,7 +16,8 @@ export function queryScopeOf(principal: Principal | undefined): QueryScope | und
       return { kind: 'client_partner', clientPartnerId: principal.clientPartnerId };
     case 'terminal':
       return { kind: 'store', clientPartnerId: principal.clientPartnerId, merchantId: principal.merchantId, storeId: principal.storeId };
-    default:
+    case 'payment_token':
+    case undefined:
       return undefined;
   }
 }

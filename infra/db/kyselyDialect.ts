@@ -16,8 +16,7 @@ class SqlClientConnection implements DatabaseConnection {
     return { rows: rows as Row[] };
   }
 
-  // eslint-disable-next-line require-yield -- streaming is not offered; the generator only throws
-  async *streamQuery<Row>(): AsyncIterableIterator<QueryResult<Row>> {
+  streamQuery<Row>(): AsyncIterableIterator<QueryResult<Row>> {
     throw new Error('streaming queries are not supported by the SqlClient dialect');
   }
 }
@@ -30,8 +29,8 @@ class SqlClientDriver implements Driver {
   }
 
   async init(): Promise<void> {}
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return this.connection;
+  acquireConnection(): Promise<DatabaseConnection> {
+    return Promise.resolve(this.connection);
   }
   beginTransaction(): Promise<void> {
     return Promise.reject(new Error('Kysely transactions are not supported here: the read side is read-only'));

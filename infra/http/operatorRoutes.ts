@@ -1,12 +1,12 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandContext } from '../../command/commandContext.js';
 import { registerClientPartner } from '../../command/tenancy/index.js';
-import { problem, problemSchema } from '../../schemas/problem.js';
+import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
 import { sendProblem } from './problemDetails.js';
 
 export const OPERATOR_SECRET_FILE = 'operator.secret';
@@ -39,8 +39,20 @@ const createdSchema = z.object({ client_partner_id: z.string(), secret: z.string
  * returns its secret once. Public to the partner/terminal authentication (the operator secret is
  * checked here, in constant time); 401 `operator_required` otherwise.
  */
-export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
+/** Checks `X-Operator-Secret` in constant time; false when no operator secret is configured. */
+export function operatorCheck(secret: string | undefined): (request: FastifyRequest) => boolean {
   const expected = secret === undefined ? undefined : createHash('sha256').update(secret).digest();
+  return (request) => {
+    const given = request.headers[OPERATOR_HEADER];
+    const presented = typeof given === 'string' ? createHash('sha256').update(given).digest() : undefined;
+    return expected !== undefined && presented !== undefined && timingSafeEqual(expected, presented);
+  };
+}
+
+export const operatorRequired = (): Problem => problem(401, 'operator_required', 'Unauthorized', `this route needs the operator secret in ${OPERATOR_HEADER}`);
+
+export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
+  const isOperator = operatorCheck(secret);
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/operator/client_partners',
     {
@@ -48,11 +60,7 @@ export function registerOperatorRoutes(app: FastifyInstance, context: CommandCon
       schema: { summary: 'Register a client partner (operator only)', tags: ['operator'], body: bodySchema, response: { 201: createdSchema, 401: problemSchema } },
     },
     async (request, reply) => {
-      const given = request.headers[OPERATOR_HEADER];
-      const presented = typeof given === 'string' ? createHash('sha256').update(given).digest() : undefined;
-      if (expected === undefined || presented === undefined || !timingSafeEqual(expected, presented)) {
-        return sendProblem(reply, problem(401, 'operator_required', 'Unauthorized', `this route needs the operator secret in ${OPERATOR_HEADER}`));
-      }
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
       const partnerSecret = randomBytes(32).toString('base64url');
       const { clientPartnerId } = await registerClientPartner(context, { name: request.body.name, secret: partnerSecret, actor: 'operator' });
       return reply.code(201).send({ client_partner_id: clientPartnerId, secret: partnerSecret });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainProblem } from '../../command/http/domainProblems.js';
+import { ReadModelUnavailableError } from '../../query/readModels.js';
 import { problem, type Problem } from '../../schemas/problem.js';
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
@@ -25,6 +26,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     const refusal = domainProblem(error);
     if (refusal !== undefined) return sendProblem(reply, refusal);
+    if (error instanceof ReadModelUnavailableError) {
+      void reply.header('retry-after', '1');
+      return sendProblem(reply, problem(503, 'read_model_unavailable', 'Service Unavailable', `${error.message} Retry shortly.`));
+    }
     const statusCode = statusOf(error);
     if (statusCode >= 400 && statusCode < 500) {
       return sendProblem(reply, problem(statusCode, clientErrorCode(error), statusCode === 413 ? 'Content Too Large' : 'Bad Request', 'the request could not be read'));

@@ -21,7 +21,7 @@ import type { ProjectionSql } from '../runtime/projector.js';
 
 export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([
   Object.freeze({ effectiveFromBusinessDate: '0001-01-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 0 }),
-]) as BusinessDaySchedule;
+]);
 
 export const tenancyReferenceTables: readonly string[] = [
   `CREATE TABLE tenancy_store (
@@ -177,7 +177,9 @@ export class TenancyReference {
         this.remember({ ...facts, fees: event.data.fees }, true);
         return;
       }
-      default:
+      case 'StoreProviderConfigCredentialsRotated':
+      case 'StoreProviderConfigDisabled':
+      case 'StoreProviderConfigEnabled':
         return;
     }
   }

@@ -1,0 +1,8 @@
+/**
+ * Every read model the ledger maintains (ARCHITECTURE.md §7), run by infra/projections.
+ */
+import type { Projector } from './runtime/projector.js';
+
+export type { Projector, ProjectionSql } from './runtime/projector.js';
+
+export const allProjectors: readonly Projector[] = [];
