@@ -1,8 +1,9 @@
 /**
  * Every read model the ledger maintains (ARCHITECTURE.md §7), run by infra/projections.
  */
+import { paymentIntentsProjector } from './paymentIntents/index.js';
 import type { Projector } from './runtime/projector.js';
 
 export type { Projector, ProjectionSql } from './runtime/projector.js';
 
-export const allProjectors: readonly Projector[] = [];
+export const allProjectors: readonly Projector[] = [paymentIntentsProjector];

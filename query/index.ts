@@ -2,6 +2,7 @@
  * The read side's HTTP routes (ARCHITECTURE.md §7): each read model registers its own routes here.
  */
 import type { FastifyInstance } from 'fastify';
+import { registerPaymentIntentQueryRoutes } from './paymentIntents/index.js';
 import type { ReadModels } from './readModels.js';
 
 export type QueryDependencies = Readonly<{ readModels: ReadModels }>;
@@ -12,7 +13,7 @@ export { queryScopeOf, type QueryScope } from './queryScope.js';
 type RouteRegistrar = (app: FastifyInstance, dependencies: QueryDependencies) => void;
 
 /** One registrar per read model. */
-const readModelRoutes: readonly RouteRegistrar[] = [];
+const readModelRoutes: readonly RouteRegistrar[] = [registerPaymentIntentQueryRoutes];
 
 export function registerQueryRoutes(app: FastifyInstance, dependencies: QueryDependencies): void {
   for (const register of readModelRoutes) register(app, dependencies);

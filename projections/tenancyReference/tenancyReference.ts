@@ -77,14 +77,13 @@ export class TenancyReference {
       if (configId !== undefined) configIds.add(configId);
     }
     if (storeIds.size === 0 && configIds.size === 0) return reference;
-    const [stores, fees] = await Promise.all([
-      sql.query<StoreRow>('SELECT store_id, merchant_id, schedule FROM tenancy_store WHERE store_id = ANY ($1::text[])', [[...storeIds]]),
-      sql.query<FeesRow>(
-        `SELECT config_id, store_id, provider_code, fee_rate_ppm, fixed_fee_minor::text AS fixed_fee_minor, currency
-           FROM tenancy_provider_fees WHERE store_id = ANY ($1::text[]) OR config_id = ANY ($2::text[])`,
-        [[...storeIds], [...configIds]],
-      ),
-    ]);
+    // One after the other: both run on the projection's one transaction session.
+    const stores = await sql.query<StoreRow>('SELECT store_id, merchant_id, schedule FROM tenancy_store WHERE store_id = ANY ($1::text[])', [[...storeIds]]);
+    const fees = await sql.query<FeesRow>(
+      `SELECT config_id, store_id, provider_code, fee_rate_ppm, fixed_fee_minor::text AS fixed_fee_minor, currency
+         FROM tenancy_provider_fees WHERE store_id = ANY ($1::text[]) OR config_id = ANY ($2::text[])`,
+      [[...storeIds], [...configIds]],
+    );
     for (const row of stores) reference.stores.set(row.store_id, { merchantId: row.merchant_id, schedule: row.schedule });
     for (const row of fees) {
       const fees: ProviderFees = { feeRatePpm: row.fee_rate_ppm, fixedFeeMinor: Number(row.fixed_fee_minor), currency: row.currency };
