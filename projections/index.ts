@@ -1,9 +1,10 @@
 /**
  * Every read model the ledger maintains (ARCHITECTURE.md §7), run by infra/projections.
  */
+import { journalProjector } from './journal/index.js';
 import { paymentIntentsProjector } from './paymentIntents/index.js';
 import type { Projector } from './runtime/projector.js';
 
 export type { Projector, ProjectionSql } from './runtime/projector.js';
 
-export const allProjectors: readonly Projector[] = [paymentIntentsProjector];
+export const allProjectors: readonly Projector[] = [paymentIntentsProjector, journalProjector];

@@ -2,6 +2,7 @@
  * The read side's HTTP routes (ARCHITECTURE.md §7): each read model registers its own routes here.
  */
 import type { FastifyInstance } from 'fastify';
+import { registerJournalQueryRoutes } from './journal/index.js';
 import { registerPaymentIntentQueryRoutes } from './paymentIntents/index.js';
 import type { ReadModels } from './readModels.js';
 
@@ -13,7 +14,7 @@ export { queryScopeOf, type QueryScope } from './queryScope.js';
 type RouteRegistrar = (app: FastifyInstance, dependencies: QueryDependencies) => void;
 
 /** One registrar per read model. */
-const readModelRoutes: readonly RouteRegistrar[] = [registerPaymentIntentQueryRoutes];
+const readModelRoutes: readonly RouteRegistrar[] = [registerPaymentIntentQueryRoutes, registerJournalQueryRoutes];
 
 export function registerQueryRoutes(app: FastifyInstance, dependencies: QueryDependencies): void {
   for (const register of readModelRoutes) register(app, dependencies);
