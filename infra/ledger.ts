@@ -7,6 +7,7 @@ import { createPgliteClient } from './db/pgliteClient.js';
 import type { SqlClient } from './db/sqlClient.js';
 import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from './eventStore/postgres/postgresEventStore.js';
 import { registerPaymentIntentRoutes } from '../command/paymentIntent/index.js';
+import { registerSettlementCommandRoutes } from '../command/settlement/index.js';
 import { registerTenancyRoutes } from '../command/tenancy/index.js';
 import { allProjectors, type Projector } from '../projections/index.js';
 import { registerQueryRoutes } from '../query/index.js';
@@ -80,6 +81,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerHealthRoutes(app, { client, store, accepting: () => accepting });
   registerTenancyRoutes(app, { context, credentials: authentication.credentials });
   registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
+  registerSettlementCommandRoutes(app, { context });
   const projectionLogger = logger.child({ component: 'projections' });
   const projections = startProjections({
     client,

@@ -3,8 +3,10 @@
  */
 import { journalProjector } from './journal/index.js';
 import { paymentIntentsProjector } from './paymentIntents/index.js';
+import { salesProjector } from './sales/index.js';
+import { settlementProjector } from './settlement/index.js';
 import type { Projector } from './runtime/projector.js';
 
 export type { Projector, ProjectionSql } from './runtime/projector.js';
 
-export const allProjectors: readonly Projector[] = [paymentIntentsProjector, journalProjector];
+export const allProjectors: readonly Projector[] = [paymentIntentsProjector, journalProjector, salesProjector, settlementProjector];

@@ -1,0 +1,12 @@
+/** Projection `sales`: takings by business day × store × terminal × mode × provider × currency. */
+export { SALES_PROJECTION, salesProjector, type SalesDailyTable, type SalesTables } from './salesProjector.js';
+export {
+  CARD_PROVIDER_CODE,
+  MONEY_MOVEMENT_EVENT_TYPES,
+  NO_PROVIDER,
+  UnreadableMoneyEventError,
+  moneyMovementOf,
+  settlingProvider,
+  type MoneyMovement,
+} from './moneyMovement.js';
+export { CONSUMPTION_TAX_RATE_PPM, NO_FEE, providerFee, roundHalfUp, type FeeTerms, type ProviderFee } from './fees.js';
