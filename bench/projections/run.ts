@@ -9,7 +9,7 @@
  *   npm run bench:projections            (= tsx bench/projections/run.ts)
  *
  * Environment (all optional): BENCH_PARTS (rebuild,lag), BENCH_EVENTS (1000000), BENCH_BATCH_SIZE
- * (1000: the runtime's batchSizeMax and the raw INSERT's rows per statement), BENCH_INSERT_ROWS
+ * (4000: the runtime's default batchSizeMax and the raw INSERT's rows per statement), BENCH_INSERT_ROWS
  * (10000 rows per backlog statement), BENCH_POOL_SIZE (16, the runtime's connections),
  * BENCH_REBUILD_TIMEOUT_S (3600), BENCH_PROJECTORS (all | dev | all+dev; dev adds a trivial
  * counting projector for developing — a result is reportable only with "all"), BENCH_LOAD_S (30),
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const rebuildConfig: RebuildConfig = {
     database: `bench_projections_${process.pid}`,
     events: integer('BENCH_EVENTS', 1_000_000, 1, 100_000_000),
-    batchSizeMax: integer('BENCH_BATCH_SIZE', 1_000, 1, 100_000),
+    batchSizeMax: integer('BENCH_BATCH_SIZE', 4_000, 1, 100_000),
     backlogRowsPerStatement: integer('BENCH_INSERT_ROWS', 10_000, 1, 100_000),
     poolSize: integer('BENCH_POOL_SIZE', 16, 2, 200),
     timeoutS: integer('BENCH_REBUILD_TIMEOUT_S', 3_600, 1, 86_400),

@@ -9,7 +9,7 @@
 import type { EventStore, LogPosition } from '../../domain/eventStore/index.js';
 import type { Projector } from '../../projections/runtime/projector.js';
 import type { SqlClient } from '../db/sqlClient.js';
-import { withSingletonLock } from '../db/singletonLock.js';
+import type { SharedLockSession } from '../db/sharedLockSession.js';
 import { backoffDelay, sleep } from '../kafka/backoff.js';
 import type { Generation } from './projectionDb.js';
 import { createGeneration, dropRetiredSchemas, liveGenerations, switchOver } from './projectionDb.js';
@@ -23,7 +23,7 @@ export type ProjectionRunnerOptions = Readonly<{
   retiredSchemaDropDelayMs: number;
 }>;
 
-export const PROJECTION_RUNNER_DEFAULTS: ProjectionRunnerOptions = { batchSizeMax: 1000, attemptsMax: 3, lockPollMs: 1000, retiredSchemaDropDelayMs: 10_000 };
+export const PROJECTION_RUNNER_DEFAULTS: ProjectionRunnerOptions = { batchSizeMax: 4000, attemptsMax: 3, lockPollMs: 1000, retiredSchemaDropDelayMs: 10_000 };
 
 export type RunnerState = 'starting' | 'standby' | 'active' | 'restarting' | 'stopped';
 
@@ -40,12 +40,14 @@ export class ProjectionRunner {
   private servingGeneration: Generation | undefined;
   private buildingWorker: GenerationWorker | undefined;
   private readonly abort = new AbortController();
-  private release: (() => void) | undefined;
+  /** Ends the active period: with an error when a worker failed (the run loop backs off), without one on stop. */
+  private release: ((error?: unknown) => void) | undefined;
   private readonly loop: Promise<void>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly client: SqlClient,
+    private readonly locks: SharedLockSession,
     private readonly store: EventStore,
     readonly projector: Projector,
     private readonly options: ProjectionRunnerOptions,
@@ -95,19 +97,20 @@ export class ProjectionRunner {
     let failures = 0;
     while (!this.abort.signal.aborted) {
       try {
-        await withSingletonLock(
-          this.client,
-          { key: `mpac.projection:${this.projector.name}`, signal: this.abort.signal, pollMs: this.options.lockPollMs, onWaiting: () => (this.runnerState = 'standby') },
-          async () => {
-            await this.activate();
-            failures = 0;
-            await new Promise<void>((resolve) => {
-              this.release = resolve;
-              if (this.abort.signal.aborted) resolve();
-            });
-            await this.deactivate();
-          },
-        );
+        const key = `mpac.projection:${this.projector.name}`;
+        if (!(await this.acquire(key))) break;
+        try {
+          await this.activate();
+          failures = 0;
+          const fatal = await new Promise<unknown>((resolve) => {
+            this.release = resolve;
+            if (this.abort.signal.aborted) resolve(undefined);
+          });
+          await this.deactivate();
+          if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error('a projection worker failed', { cause: fatal });
+        } finally {
+          await this.locks.unlock(key);
+        }
       } catch (error) {
         await this.deactivate();
         if (this.abort.signal.aborted) break;
@@ -117,6 +120,16 @@ export class ProjectionRunner {
         this.log('error', 'projection stopped by an error; restarting', { projection: this.projector.name, err: error instanceof Error ? error.message : String(error), retryInMs: delayMs });
         await sleep(delayMs, this.abort.signal);
       }
+    }
+  }
+
+  /** Waits for the projection's singleton lock (standing by meanwhile); false when stopped first. */
+  private async acquire(key: string): Promise<boolean> {
+    for (;;) {
+      if (this.abort.signal.aborted) return false;
+      if (await this.locks.tryLock(key)) return true;
+      this.runnerState = 'standby';
+      await sleep(this.options.lockPollMs, this.abort.signal);
     }
   }
 
@@ -159,7 +172,7 @@ export class ProjectionRunner {
       retryDelayMs: (attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 5000 }),
       onFatal: (error) => {
         this.log('error', 'projection worker failed', { projection: this.projector.name, generation: generation.generation, err: error instanceof Error ? error.message : String(error) });
-        this.release?.();
+        this.release?.(error);
       },
       onLog: this.log,
     });
@@ -179,7 +192,7 @@ export class ProjectionRunner {
       await this.client.withSession((session) => switchOver(session, name, worker.generation.generation));
     } catch (error) {
       this.log('error', 'projection switch-over failed', { projection: name, err: error instanceof Error ? error.message : String(error) });
-      this.release?.();
+      this.release?.(error);
       return;
     }
     const previous = this.servingWorker;

@@ -14,6 +14,7 @@ import type { Projector } from '../../projections/runtime/projector.js';
 import { ReadModelUnavailableError, type ReadModels } from '../../query/readModels.js';
 import type { SqlClient } from '../db/sqlClient.js';
 import { createReadKysely } from '../db/kyselyDialect.js';
+import { SharedLockSession } from '../db/sharedLockSession.js';
 import type { ParkedEvent } from './projectionDb.js';
 import { backlogAfter, listParked, liveGenerations, servingSchemaOf } from './projectionDb.js';
 import type { WorkerState } from './generationWorker.js';
@@ -113,9 +114,10 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
   const cacheMs = settings.servingSchemaCacheMs ?? 1000;
   const schemaCache = new Map<string, { schema: string; at: number }>();
   const runners = new Map<string, ProjectionRunner>();
+  const locks = new SharedLockSession(client);
   for (const projector of projectors) {
     if (runners.has(projector.name)) throw new Error(`two projectors are named ${projector.name}`);
-    runners.set(projector.name, new ProjectionRunner(client, store, projector, options, log, (name) => schemaCache.delete(name)));
+    runners.set(projector.name, new ProjectionRunner(client, locks, store, projector, options, log, (name) => schemaCache.delete(name)));
   }
   const runnerOf = (name: string): ProjectionRunner => {
     const runner = runners.get(name);
@@ -202,6 +204,7 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
     skipParked: (name, eventId) => [runnerOf(name).serving.worker, runnerOf(name).building].some((worker) => worker?.skipParked(eventId) === true),
     async stop() {
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
+      await locks.close();
     },
   };
 }

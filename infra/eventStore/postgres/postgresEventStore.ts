@@ -17,6 +17,7 @@ import type { SqlClient } from '../../db/sqlClient.js';
 import { CatchUpSubscription } from '../catchUpSubscription.js';
 import { GroupCommitter, type BatchOutcome } from '../groupCommit.js';
 import { appendInTransaction, prepareAppend, type AppendRequest } from './appendBatch.js';
+import { ReadAllCache, type PageRead } from './readAllCache.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 
 export type PostgresEventStoreOptions = Readonly<{
@@ -55,6 +56,8 @@ export const POSTGRES_EVENT_STORE_DEFAULTS = {
 export class PostgresEventStore implements EventStore {
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly subscriptions = new Set<CatchUpSubscription>();
+  /** Full pages recently read, shared by subscribers reading the same part of the log (readAllCache.ts). */
+  private readonly readAllCache = new ReadAllCache(32);
   private unlisten: Promise<() => Promise<void>> | undefined;
   private notifyPending = false;
   private notifyAgain = false;
@@ -91,16 +94,21 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
+  readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     const limit = this.boundedCount(options.maxCount);
     const types = options.filter?.eventTypes ?? [];
     const prefixes = (options.filter?.streamPrefixes ?? []).map((prefix) => `${escapeLike(prefix)}%`);
+    const key = `${options.from.commit}:${options.from.prepare}|${limit}|${types.join(',')}|${prefixes.join(',')}`;
+    return this.readAllCache.read(key, () => this.readPage(options.from, limit, types, prefixes));
+  }
+
+  private async readPage(from: LogPosition, limit: number, types: readonly string[], prefixes: readonly string[]): Promise<PageRead> {
     const filtered = types.length > 0 || prefixes.length > 0;
     // One statement, one snapshot: scan `limit` visible rows after `from`; return the matching
     // ones and always the last scanned one, so the checkpoint can move past non-matching rows.
     // Invariant: ORDER BY names the table's columns (qualified): EVENT_COLUMNS aliases them as
     // text, and a bare name would sort positions as text (9999 after 10000) and skip events.
-    const rows = await this.options.client.query<EventRow & { matched: boolean }>(
+    const rows = await this.options.client.query<EventRow & { matched: boolean; scanned_count: string }>(
       `WITH scanned AS MATERIALIZED (
          SELECT ${EVENT_COLUMNS}, (NOT $4::boolean OR event_type = ANY ($5::text[]) OR stream_name LIKE ANY ($6::text[])) AS matched,
                 transaction_id AS tx, global_position AS gp
@@ -109,14 +117,15 @@ export class PostgresEventStore implements EventStore {
             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY ledger_events.transaction_id, ledger_events.global_position
           LIMIT $3)
-       SELECT * FROM scanned s
+       SELECT s.*, (SELECT count(*) FROM scanned)::text AS scanned_count FROM scanned s
         WHERE s.matched OR (s.tx, s.gp) = (SELECT tx, gp FROM scanned ORDER BY tx DESC, gp DESC LIMIT 1)
         ORDER BY s.tx, s.gp`,
-      [String(options.from.commit), String(options.from.prepare), limit, filtered, types, prefixes],
+      [String(from.commit), String(from.prepare), limit, filtered, types, prefixes],
     );
     const last = rows.at(-1);
-    const checkpoint = last === undefined ? options.from : toRecordedEvent(last).position;
-    return { events: rows.filter((row) => row.matched).map(toRecordedEvent), checkpoint };
+    const checkpoint = last === undefined ? from : toRecordedEvent(last).position;
+    const result = { events: rows.filter((row) => row.matched).map(toRecordedEvent), checkpoint };
+    return { result, full: last !== undefined && Number(last.scanned_count) === limit };
   }
 
   subscribe(options: SubscribeOptions): Subscription {
