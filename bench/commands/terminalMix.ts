@@ -1,4 +1,5 @@
 import { simulateCardApp } from '../../infra/cli/cardSimulator.js';
+import { seededRandom } from '../../test/support/seededRandom.js';
 
 /**
  * The terminal mix of `bench:commands`, one worker's state machine. Shares of HTTP requests:
@@ -38,17 +39,6 @@ const FLOW_THRESHOLDS: readonly (readonly [number, Flow])[] = [
   [1, 'card'],
 ];
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * One closed-loop worker acting as one terminal: `next()` is the request to send, `settle()` what

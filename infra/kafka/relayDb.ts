@@ -9,6 +9,7 @@ import { PAYMENT_INTENT_STREAM_PREFIX } from '../../projections/integration/inde
 import type { PaymentMethod } from '../../schemas/integration/index.js';
 import type { SqlClient, SqlSession } from '../db/sqlClient.js';
 import { sleep } from './backoff.js';
+import { inTransaction } from '../db/inTransaction.js';
 
 /** Another relay moved the checkpoint: this one lost its lock (e.g. its session died) and must stop. */
 export class RelayFencedError extends Error {
@@ -98,18 +99,6 @@ async function upsertContexts(session: SqlSession, name: string, contexts: Reado
       entries.map(([, context]) => (context.authorizedMethod === null ? null : JSON.stringify(context.authorizedMethod))),
     ],
   );
-}
-
-async function inTransaction<T>(session: SqlSession, work: (session: SqlSession) => Promise<T>): Promise<T> {
-  await session.query('BEGIN');
-  try {
-    const result = await work(session);
-    await session.query('COMMIT');
-    return result;
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }
 
 export type LockOptions = Readonly<{

@@ -8,6 +8,7 @@ import { formatPosition, LOG_START, parsePosition } from '../../domain/eventStor
 import type { Projector } from '../../projections/runtime/projector.js';
 import { generationSchema } from '../../projections/runtime/projector.js';
 import type { SqlClient, SqlSession } from '../db/sqlClient.js';
+import { inTransaction } from '../db/inTransaction.js';
 
 export type GenerationState = 'building' | 'serving' | 'retired';
 
@@ -75,18 +76,6 @@ export async function servingSchemaOf(client: SqlSession, name: string): Promise
     [name],
   );
   return row?.schema_name;
-}
-
-export async function inTransaction<T>(session: SqlSession, work: (session: SqlSession) => Promise<T>): Promise<T> {
-  await session.query('BEGIN');
-  try {
-    const result = await work(session);
-    await session.query('COMMIT');
-    return result;
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }
 
 /** Creates the next generation of `projector` in `state`, with its schema and tables, at the log's start. */

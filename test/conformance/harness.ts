@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, ExpectedRevision, JsonObject, NewEvent } from '../../domain/eventStore/index.js';
+import { seededRandom } from '../support/seededRandom.js';
+
+export { seededRandom };
 
 /**
  * What an adapter gives the conformance suite. `appendHeld` is how the suite makes writers
@@ -38,17 +41,6 @@ export function newEvents(count: number, type = 'TestEvent'): NewEvent[] {
   return Array.from({ length: count }, (_, index) => newEvent(type, { index }));
 }
 
-/** Deterministic PRNG (mulberry32) so a failing concurrency run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,20 +5,10 @@
  * pending until their result, some failing). Intents run concurrently, their steps in order.
  */
 import type { HttpCaller } from '../support/testLedger.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 type Intent = { id: string; next_action: { attempt_id: string } | null; refunds: { id: string; status: string }[]; amount_received: number };
 
-/** Mulberry32: a tiny seeded generator, so a failing run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function call(caller: HttpCaller, path: string, body: unknown, expected = [200, 201]): Promise<Intent> {
   const response = await caller.post(path, body);
