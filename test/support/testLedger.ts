@@ -30,8 +30,9 @@ export type HttpCaller = Readonly<{
   get: (url: string, options?: CallOptions) => Promise<LightMyRequestResponse>;
 }>;
 
-export async function startTestLedger(): Promise<TestLedger> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent' }), createLogger('silent'));
+/** The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`). */
+export async function startTestLedger(environment: Readonly<Record<string, string>> = {}): Promise<TestLedger> {
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), createLogger('silent'));
   await ledger.app.ready();
   const send = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined) =>
     ledger.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
