@@ -25,6 +25,7 @@ import { WindowCpu, type CpuReport } from './cpu.js';
 import { registerBenchPartner, seedBenchTenant, TerminalTokens } from './ledgerSetup.js';
 import { runLoad, type LoadResult, type Outcome } from './load.js';
 import { MIX, TerminalMixWorker } from './terminalMix.js';
+import { terminalMixPerformer } from './performMix.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -150,28 +151,7 @@ async function measureLedger(config: Config, database: string): Promise<Measured
     const liveTokens = tokens;
     const workers = Array.from({ length: config.concurrency }, (_, index) => new TerminalMixWorker(0x5eed + index));
     const runId = `bench-${process.pid}-${Date.now()}`;
-    const measured = await measure(config, server, database, async (worker, sequence) => {
-      const mix = workers[worker]!;
-      const request = mix.next();
-      const headers: Record<string, string> = { ...liveTokens.authorization(worker), accept: 'application/json' };
-      if (request.body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['idempotency-key'] = `${runId}-${worker}-${sequence}`;
-      }
-      let answer;
-      try {
-        answer = await client.request(request.method, request.path, headers, request.body);
-      } catch (error) {
-        mix.abandon();
-        throw error;
-      }
-      try {
-        mix.settle(request, answer.status, answer.body);
-        return { kind: request.kind, ok: true, status: answer.status, detail: '' };
-      } catch (error) {
-        return { kind: request.kind, ok: false, status: answer.status, detail: error instanceof Error ? error.message : String(error) };
-      }
-    });
+    const measured = await measure(config, server, database, terminalMixPerformer(client, workers, liveTokens, runId));
     const details = { terminals: terminals.length, stores: config.stores, tokenRefreshes: liveTokens.refreshes, tokenRefreshFailures: liveTokens.refreshFailures, logLevel: config.ledgerLogLevel };
     return { ...measured, details };
   } finally {

@@ -15,6 +15,7 @@ import { MIX, TerminalMixWorker } from '../commands/terminalMix.js';
 import { createHttpClient } from '../shared/httpClient.js';
 import { round3 } from '../shared/latency.js';
 import { StatsProbe, checkpoint, databaseUrl, dropDatabase, recreateDatabase } from '../shared/postgres.js';
+import { terminalMixPerformer } from '../commands/performMix.js';
 
 export type LagConfig = Readonly<{
   database: string;
@@ -164,28 +165,7 @@ export async function runLag(config: LagConfig, say: Say): Promise<LagResult> {
         onWindowEnd: () => {
           cpu.stop();
         },
-        perform: async (worker, sequence) => {
-          const mix = workers[worker]!;
-          const request = mix.next();
-          const headers: Record<string, string> = { ...liveTokens.authorization(worker), accept: 'application/json' };
-          if (request.body !== undefined) {
-            headers['content-type'] = 'application/json';
-            headers['idempotency-key'] = `${runId}-${worker}-${sequence}`;
-          }
-          let answer;
-          try {
-            answer = await client.request(request.method, request.path, headers, request.body);
-          } catch (error) {
-            mix.abandon();
-            throw error;
-          }
-          try {
-            mix.settle(request, answer.status, answer.body);
-            return { kind: request.kind, ok: true, status: answer.status, detail: '' };
-          } catch (error) {
-            return { kind: request.kind, ok: false, status: answer.status, detail: error instanceof Error ? error.message : String(error) };
-          }
-        },
+        perform: terminalMixPerformer(client, workers, liveTokens, runId),
       });
       const atEnd = await readStatus(server.baseUrl, secret);
       const polled = await poller.stop();
