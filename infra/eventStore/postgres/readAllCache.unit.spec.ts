@@ -52,4 +52,17 @@ describe('ReadAllCache', () => {
     await cache.read('a', source.load);
     expect(source.calls()).toBe(4);
   });
+
+  it('forgets pages after their time to live, so a finished rebuild does not hold memory', async () => {
+    let now = 0;
+    const cache = new ReadAllCache(4, 1000, () => now);
+    const source = counter((call) => page(call, true));
+    await cache.read('a', source.load);
+    now = 999;
+    await cache.read('a', source.load);
+    expect(source.calls()).toBe(1);
+    now = 1001;
+    await cache.read('a', source.load);
+    expect(source.calls()).toBe(2);
+  });
 });
