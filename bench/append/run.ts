@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `append-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${text}\n`);
-  console.log(text);
+  process.stdout.write(`${text}\n`);
   log(`written ${file}`);
   if (cells.some((cell) => cell.failed !== null)) process.exitCode = 1;
 }

@@ -1,4 +1,5 @@
 import { isPaymentIntentError, type PaymentIntentErrorCode } from '../../domain/paymentIntent/index.js';
+import { isSettlementError, settlementErrorStatus } from '../../domain/settlement/index.js';
 import { TenancyError } from '../../domain/tenancy/index.js';
 import { problem, type Problem } from '../../schemas/problem.js';
 import { DuplicateReferenceError } from '../paymentIntent/reserveClientReference.js';
@@ -50,6 +51,10 @@ export function domainProblem(error: unknown): Problem | undefined {
   }
   if (error instanceof DuplicateReferenceError) {
     return problem(409, 'duplicate_reference', 'Conflict', `${error.message}; GET that intent instead`);
+  }
+  if (isSettlementError(error)) {
+    const status = settlementErrorStatus[error.code];
+    return problem(status, error.code, TITLES[status] ?? 'Error', error.detail);
   }
   if (error instanceof TenancyError) {
     const status = error.code.endsWith('_not_found') ? 404 : error.code.includes('.invalid_') ? 422 : 409;

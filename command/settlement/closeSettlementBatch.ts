@@ -4,14 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { EventMetadata } from '../../domain/eventStore/index.js';
 import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
 import {
-  isSettlementError,
   settlementBatchDecider,
-  settlementErrorStatus,
   toSettlementBatchStreamName,
   type CloseSettlementBatch,
   type SettlementBatchState,
 } from '../../domain/settlement/index.js';
-import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
+import { problem, problemSchema } from '../../schemas/problem.js';
 import {
   closeSettlementBatchBodySchema,
   settlementBatchClosedSchema,
@@ -21,21 +19,12 @@ import {
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand, type CommandOutcome } from '../handleCommand.js';
 import { authConfig } from '../http/authConfig.js';
-import { problemResponse, runIdempotentCommand, serialize } from '../http/idempotentCommand.js';
+import { runIdempotentCommand, serialize } from '../http/idempotentCommand.js';
 import { actorOf, type Principal } from '../http/principal.js';
 import { findOwnedMerchant } from '../tenancy/ownership.js';
 import { PARTNER_SECURITY, partnerOf, sendProblem } from '../tenancy/tenancyRoute.js';
 
 export type SettlementCommandDependencies = Readonly<{ context: CommandContext }>;
-
-const TITLES: Readonly<Record<409 | 422, string>> = { 409: 'Conflict', 422: 'Unprocessable Content' };
-
-/** The problem of a settlement refusal, or undefined for any other error. */
-export function settlementProblem(error: unknown): Problem | undefined {
-  if (!isSettlementError(error)) return undefined;
-  const status = settlementErrorStatus[error.code];
-  return problem(status, error.code, TITLES[status], error.detail);
-}
 
 function eventMetadata(request: FastifyRequest, principal: Principal, key: IdempotencyKeyRef): EventMetadata {
   const carrier: Record<string, string> = {};
@@ -101,26 +90,19 @@ export function registerCloseSettlementBatch(app: FastifyInstance, { context }: 
       if (merchant === undefined) return sendProblem(reply, problem(404, 'merchant.not_found', 'Not Found', `no merchant ${merchantId}`));
       const batchId = context.newId('stb');
       const now = context.now().toISOString();
-      return runIdempotentCommand(context, request, reply, principal, async (key): Promise<CommandOutcome> => {
-        try {
-          return await executeCommand(context, {
-            aggregate: settlementBatchDecider,
-            stream: toSettlementBatchStreamName(merchant.merchantId, provider, businessDate),
-            command: (): CloseSettlementBatch => ({
-              type: 'CloseSettlementBatch',
-              data: { batchId, clientPartnerId: principal.clientPartnerId, merchantId: merchant.merchantId, provider, businessDate, now },
-            }),
-            respond: (state) => serialize(201, renderClosedBatch(state)),
-            metadata: eventMetadata(request, principal, key),
-            idempotency: key,
-          });
-        } catch (error) {
-          // Settlement refusals are answered (and stored under the key) here, as the shared table does for other aggregates.
-          const refusal = settlementProblem(error);
-          if (refusal === undefined) throw error;
-          return { response: problemResponse(refusal), appended: 0 };
-        }
-      });
+      return runIdempotentCommand(context, request, reply, principal, (key): Promise<CommandOutcome> =>
+        executeCommand(context, {
+          aggregate: settlementBatchDecider,
+          stream: toSettlementBatchStreamName(merchant.merchantId, provider, businessDate),
+          command: (): CloseSettlementBatch => ({
+            type: 'CloseSettlementBatch',
+            data: { batchId, clientPartnerId: principal.clientPartnerId, merchantId: merchant.merchantId, provider, businessDate, now },
+          }),
+          respond: (state) => serialize(201, renderClosedBatch(state)),
+          metadata: eventMetadata(request, principal, key),
+          idempotency: key,
+        }),
+      );
     },
   );
 }

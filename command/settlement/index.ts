@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerCloseSettlementBatch, type SettlementCommandDependencies } from './closeSettlementBatch.js';
 
-export { settlementProblem, type SettlementCommandDependencies } from './closeSettlementBatch.js';
+export type { SettlementCommandDependencies } from './closeSettlementBatch.js';
 
 /** @example registerSettlementCommandRoutes(app, { context }); */
 export function registerSettlementCommandRoutes(app: FastifyInstance, dependencies: SettlementCommandDependencies): void {

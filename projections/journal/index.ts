@@ -3,5 +3,4 @@ export { JOURNAL_PROJECTION_NAME, applyJournalBatch, journalProjector } from './
 export * from './journalTables.js';
 export * from './journalTypes.js';
 export * from './chartOfAccounts.js';
-export { CONSUMPTION_TAX_RATE_PPM, FEE_REFUND_POLICY, accrueFee, type FeeAccrual } from './feeAccrual.js';
 export { holdKeyTouchedBy, journalFor, type PostingInput, type PostingResult } from './postingRules.js';

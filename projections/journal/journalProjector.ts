@@ -17,12 +17,10 @@ import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference } from '../tenancyR
 import type { Hold, HoldKind, HoldStatus, JournalEntry } from './journalTypes.js';
 import { journalTables } from './journalTables.js';
 import { holdKeyTouchedBy, journalFor } from './postingRules.js';
-import { BusinessDateMemo } from './businessDateMemo.js';
 
 export const JOURNAL_PROJECTION_NAME = 'journal';
 
 /** Store events may change a business-day schedule (TENANCY_REFERENCE_STREAM_PREFIXES). */
-const STORE_STREAM_PREFIX = 'Store-';
 
 type PositionedEntry = Readonly<{ entry: JournalEntry; commit: string; prepare: string }>;
 
@@ -196,16 +194,14 @@ export async function applyJournalBatch(sql: ProjectionSql, events: readonly Rec
   const holds = await loadHolds(sql, [...holdKeys]);
   const changedHolds = new Map<string, Hold>();
   const entries: PositionedEntry[] = [];
-  const businessDates = new BusinessDateMemo((storeId, instant) => reference.businessDate(storeId, instant));
   for (const { recorded, source } of sources) {
     reference.observe(recorded);
-    if (recorded.stream.startsWith(STORE_STREAM_PREFIX)) businessDates.forget();
     if (source === undefined) continue;
     const { storeId, occurredAt } = source.event.data;
     const result = journalFor({
       eventId: recorded.id,
       event: source.event,
-      businessDate: businessDates.businessDate(storeId, occurredAt),
+      businessDate: reference.businessDate(storeId, occurredAt),
       feesFor: (providerCode) => reference.fees(storeId, providerCode),
       holdOf: (holdKey) => holds.get(holdKey),
     });

@@ -38,7 +38,7 @@ import {
   sales,
   suspense,
 } from './chartOfAccounts.js';
-import { CONSUMPTION_TAX_RATE_PPM, FEE_REFUND_POLICY, accrueFee } from './feeAccrual.js';
+import { CONSUMPTION_TAX_RATE_PPM, FEE_REFUND_POLICY, feeFor } from '../fees/feeAccrual.js';
 import { entryId, postingId } from './journalIds.js';
 import type { BalanceEffect, EntryKind, Hold, HoldKind, JournalEntry, TransferCode } from './journalTypes.js';
 import { TRANSFER_CODES, holdKeyOf } from './journalTypes.js';
@@ -228,9 +228,9 @@ function moneyInSuspense(input: PostingInput, lateResult: string, attemptId: str
 function feeAccrual(input: PostingInput, channel: NonCashChannel, baseMinor: number, currency: string): Draft[] {
   const providerCode = feeProviderCodeOf(channel);
   const fees = providerCode === null ? null : input.feesFor(providerCode);
-  if (providerCode === null || fees === null || fees.currency !== currency) return [];
-  const { mdrMinor, taxMinor, mdrRateExact } = accrueFee(baseMinor, fees);
-  if (mdrMinor === 0) return [];
+  const accrual = feeFor(baseMinor, currency, fees);
+  if (providerCode === null || fees === null || accrual === null || accrual.mdrMinor === 0) return [];
+  const { mdrMinor, taxMinor, mdrRateExact } = accrual;
   const context = input.event.data;
   const lines: Line[] = [{ account: mdrFees(context, channel), direction: 'debit', amountMinor: mdrMinor, effect: 'posted' }];
   if (taxMinor > 0) lines.push({ account: inputConsumptionTax(context), direction: 'debit', amountMinor: taxMinor, effect: 'posted' });

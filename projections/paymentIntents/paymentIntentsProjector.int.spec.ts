@@ -6,15 +6,14 @@
  * fails the batch whole.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import { formatPosition } from '../../domain/eventStore/index.js';
 import type { ExistingPaymentIntent, PaymentIntentCommand, PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { fold } from '../../domain/paymentIntent/index.js';
 import { scenarios, run } from '../../domain/paymentIntent/testing/commandSequences.js';
 import { approved, at, authorized, card, cardAuthOnly, cash, commandsFor, declined, price, qr, qrPreAuth, succeeded, yen } from '../../domain/paymentIntent/testing/fixtures.js';
-import { createTestClient } from '../../test/support/database.js';
-import { createProjectionSandbox, recorded, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
+import { projectionSandboxes, recorded, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import { decideAll } from '../integration/testing/paymentScenarios.js';
 import { paymentIntentsProjector, renderPaymentIntent, UnreadablePaymentIntentEventError } from './index.js';
 
@@ -49,22 +48,7 @@ const SELECT_ROWS = `SELECT id, client_partner_id, merchant_id, store_id, termin
 /** Every column as text, jsonb in its canonical form: two tables are identical when these are equal. */
 const DUMP = 'SELECT t::text AS row FROM payment_intents t ORDER BY id';
 
-let client: ReturnType<typeof createTestClient>;
-const sandboxes: ProjectionSandbox[] = [];
-
-beforeAll(() => {
-  client = createTestClient(2);
-});
-afterAll(async () => {
-  for (const sandbox of sandboxes) await sandbox.drop();
-  await client.close();
-});
-
-async function sandbox(): Promise<ProjectionSandbox> {
-  const created = await createProjectionSandbox(client, paymentIntentsProjector);
-  sandboxes.push(created);
-  return created;
-}
+const sandbox = projectionSandboxes(paymentIntentsProjector);
 
 const rowsOf = (box: ProjectionSandbox) => box.query<Row>(SELECT_ROWS);
 

@@ -9,4 +9,3 @@ export {
   settlingProvider,
   type MoneyMovement,
 } from './moneyMovement.js';
-export { CONSUMPTION_TAX_RATE_PPM, NO_FEE, providerFee, roundHalfUp, type FeeTerms, type ProviderFee } from './fees.js';

@@ -16,8 +16,8 @@
  *
  * Fees: card payments (`external`) use the store's `card` provider config (its acquirer), QR
  * payments (`pgw_processed`) the intent's provider's config, cash none; the config in force at this
- * point of the log (TenancyReference). A fixed fee is in the config's currency and is charged only
- * on payments in that currency; the rate applies to any currency.
+ * point of the log (TenancyReference), computed by the one fee rule the journal uses too
+ * (projections/fees): a config applies only to payments in its currency.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import type {
@@ -29,7 +29,7 @@ import type {
 } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
 import type { TenancyReference } from '../tenancyReference/index.js';
-import { providerFee } from './fees.js';
+import { feeFor } from '../fees/feeAccrual.js';
 
 /** The provider code of a store's card acquirer configuration. */
 export const CARD_PROVIDER_CODE = 'card';
@@ -90,10 +90,7 @@ function movedMoney(event: MovingEvent): Readonly<{ kind: MoneyMovement['kind'];
 
 function feeOn(reference: TenancyReference, storeId: string, provider: string, money: Money): number {
   if (provider === NO_PROVIDER) return 0;
-  const fees = reference.fees(storeId, provider);
-  if (fees === null) return 0;
-  const fixedFeeMinor = fees.currency === money.currency ? fees.fixedFeeMinor : 0;
-  return providerFee(money.amountMinor, { feeRatePpm: fees.feeRatePpm, fixedFeeMinor }).totalMinor;
+  return feeFor(money.amountMinor, money.currency, reference.fees(storeId, provider))?.totalMinor ?? 0;
 }
 
 /**

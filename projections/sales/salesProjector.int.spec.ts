@@ -1,31 +1,14 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { run, scenarios } from '../../domain/paymentIntent/testing/commandSequences.js';
-import { createTestClient } from '../../test/support/database.js';
-import { createProjectionSandbox, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
+import { projectionSandboxes, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import { commandsFor, decideAll, intentIds, typicalIntent } from '../integration/testing/paymentScenarios.js';
 import { salesProjector } from './index.js';
 import { eventLog, splitAt, type LogItem } from './testing/eventLog.js';
 import { feesUpdated, providerConfigured, storeOpened } from './testing/tenancyEvents.js';
 
-let client: ReturnType<typeof createTestClient>;
-const sandboxes: ProjectionSandbox[] = [];
-
-beforeAll(() => {
-  client = createTestClient(2);
-});
-
-afterAll(async () => {
-  for (const sandbox of sandboxes) await sandbox.drop();
-  await client.close();
-});
-
-async function sandbox(): Promise<ProjectionSandbox> {
-  const created = await createProjectionSandbox(client, salesProjector);
-  sandboxes.push(created);
-  return created;
-}
+const sandbox = projectionSandboxes(salesProjector);
 
 type SalesRow = Readonly<{
   business_date: string;

@@ -146,7 +146,7 @@ async function applySales(sql: ProjectionSql, events: readonly RecordedEvent[]):
 
 export const salesProjector: Projector = Object.freeze({
   name: SALES_PROJECTION,
-  version: 1,
+  version: 2,
   tables: [...salesTables, ...tenancyReferenceTables],
   filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
   apply: applySales,

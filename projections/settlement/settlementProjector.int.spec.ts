@@ -1,32 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PaymentIntentCommand, PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { settlementBatchDecider, toSettlementBatchStreamName } from '../../domain/settlement/index.js';
 import type { ProviderCode } from '../../domain/tenancy/index.js';
-import { createTestClient } from '../../test/support/database.js';
-import { createProjectionSandbox, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
+import { projectionSandboxes, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import { commandsFor, decideAll, intentIds, typicalIntent, ulidOf, type IntentIds } from '../integration/testing/paymentScenarios.js';
 import { eventLog, splitAt, type LogItem } from '../sales/testing/eventLog.js';
 import { providerConfigured, storeOpened } from '../sales/testing/tenancyEvents.js';
 import { settlementProjector } from './index.js';
 
-let client: ReturnType<typeof createTestClient>;
-const sandboxes: ProjectionSandbox[] = [];
-
-beforeAll(() => {
-  client = createTestClient(2);
-});
-
-afterAll(async () => {
-  for (const sandbox of sandboxes) await sandbox.drop();
-  await client.close();
-});
-
-async function sandbox(): Promise<ProjectionSandbox> {
-  const created = await createProjectionSandbox(client, settlementProjector);
-  sandboxes.push(created);
-  return created;
-}
+const sandbox = projectionSandboxes(settlementProjector);
 
 type DayRow = Readonly<Record<string, string | number | null>>;
 

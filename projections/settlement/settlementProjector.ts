@@ -169,7 +169,7 @@ async function applySettlement(sql: ProjectionSql, events: readonly RecordedEven
 
 export const settlementProjector: Projector = Object.freeze({
   name: SETTLEMENT_PROJECTION,
-  version: 1,
+  version: 2,
   tables: [...settlementTables, ...tenancyReferenceTables],
   filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES, BATCH_CLOSED], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
   apply: applySettlement,

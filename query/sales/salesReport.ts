@@ -5,7 +5,7 @@
  * pagination on that order: a row's id encodes its sort key and the grouping it was made with.
  */
 import { sql, type SqlBool } from 'kysely';
-import { SALES_PROJECTION, type SalesTables } from '../../projections/sales/index.js';
+import { SALES_PROJECTION, type SalesDailyTable, type SalesTables } from '../../projections/sales/index.js';
 import type { SalesDimension, SalesReportQuery, SalesSummary } from '../../schemas/sales.js';
 import { salesDimensions } from '../../schemas/sales.js';
 import type { QueryScope } from '../queryScope.js';
@@ -23,21 +23,8 @@ const columnOf = {
 
 export type SalesPage = Readonly<{ items: readonly SalesSummary[]; hasMore: boolean }>;
 
-type GroupedRow = {
-  business_date: string;
-  merchant_id: string;
-  store_id: string;
-  terminal_id: string;
-  mode: string;
-  provider: string;
-  currency: string;
-  payment_count: string;
-  gross: string;
-  refund_count: string;
-  refunds: string;
-  fees: string;
-  net: string;
-};
+/** A `sales_daily` row as the grouped SELECT returns it (sums over the dimensions not grouped by). */
+type GroupedRow = Omit<SalesDailyTable, 'client_partner_id'>;
 
 /** The grouping as a stable token, part of each row id, so a cursor is only reused with its grouping. */
 const groupingToken = (grouped: ReadonlySet<SalesDimension>): string => salesDimensions.filter((dimension) => grouped.has(dimension)).join(',');

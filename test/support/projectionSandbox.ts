@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { JsonObject, RecordedEvent } from '../../domain/eventStore/index.js';
 import type { ProjectionRow, Projector } from '../../projections/runtime/projector.js';
 import type { SqlClient } from '../../infra/db/sqlClient.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestClient } from './database.js';
 
 export type ProjectionSandbox = Readonly<{
   schema: string;
@@ -75,4 +77,26 @@ export function recorded(stream: string, events: readonly Readonly<{ type: strin
       hash: '0'.repeat(64),
     };
   });
+}
+
+/**
+ * For a spec file: a test-database client opened before the tests, and `sandbox()` giving a fresh
+ * sandbox of `projector` each call; all are dropped and the client closed after the tests.
+ */
+export function projectionSandboxes(projector: Projector): () => Promise<ProjectionSandbox> {
+  let client: SqlClient | undefined;
+  const created: ProjectionSandbox[] = [];
+  beforeAll(() => {
+    client = createTestClient(2);
+  });
+  afterAll(async () => {
+    for (const sandbox of created) await sandbox.drop();
+    await client?.close();
+  });
+  return async () => {
+    if (client === undefined) throw new Error('projectionSandboxes: use sandbox() inside a test');
+    const sandbox = await createProjectionSandbox(client, projector);
+    created.push(sandbox);
+    return sandbox;
+  };
 }
