@@ -46,7 +46,10 @@ export class GenerationWorker {
   private subscription: Subscription | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private committed: LogPosition;
-  private currentState: WorkerState = 'catching_up';
+  /** What keeps the worker from running normally, if anything; `state` derives from it and `hasCaughtUp`. */
+  private trouble: 'stalled' | 'parked' | 'stopped' | 'failed' | null = null;
+  /** Set once the subscription first reached the end of the log with nothing left in flight. */
+  private hasCaughtUp = false;
   private parkedWait: ParkedWait | undefined;
   private readonly abort = new AbortController();
   readonly meter = new RateMeter();
@@ -62,7 +65,8 @@ export class GenerationWorker {
   }
 
   get state(): WorkerState {
-    return this.currentState;
+    if (this.trouble !== null) return this.trouble;
+    return this.hasCaughtUp ? 'running' : 'catching_up';
   }
 
   /** The last committed checkpoint (what a restart resumes from). */
@@ -87,7 +91,7 @@ export class GenerationWorker {
     });
     void this.subscription.caughtUp().then(async () => {
       await this.inFlight.catch(() => undefined);
-      if (this.currentState === 'catching_up') this.currentState = 'running';
+      this.hasCaughtUp = true;
       const { client, generation } = this.settings;
       await client.withSession((session) => markCaughtUp(session, generation.name, generation.generation)).catch(() => undefined);
     });
@@ -99,10 +103,13 @@ export class GenerationWorker {
     await this.inFlight.catch(() => undefined);
   }
 
-  /** True once the subscription's position (matching or not) is at or past `position` and nothing is in flight. */
+  /**
+   * True once the worker has caught up at least once and its subscription's position (matching or
+   * not) is at or past `position`, with nothing in flight.
+   */
   async hasReached(position: LogPosition): Promise<boolean> {
     const subscription = this.subscription;
-    if (subscription === undefined) return false;
+    if (subscription === undefined || !this.hasCaughtUp) return false;
     await this.inFlight.catch(() => undefined);
     return comparePositions(subscription.checkpoint, position) >= 0 && comparePositions(this.committed, subscription.checkpoint) <= 0;
   }
@@ -128,7 +135,7 @@ export class GenerationWorker {
     this.parkedWait?.resolve('retry');
     await this.subscription?.stop();
     await this.inFlight.catch(() => undefined);
-    if (this.currentState !== 'failed') this.currentState = 'stopped';
+    if (this.trouble !== 'failed') this.trouble = 'stopped';
   }
 
   private async enqueue(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {
@@ -142,7 +149,7 @@ export class GenerationWorker {
 
   private fail(error: unknown): void {
     if (this.abort.signal.aborted) return;
-    this.currentState = 'failed';
+    this.trouble = 'failed';
     this.recordError(error);
     this.settings.onFatal(error);
   }
@@ -176,12 +183,12 @@ export class GenerationWorker {
       this.throwIfStopped();
       try {
         await this.commit(events, from, to);
-        if (this.currentState === 'stalled' || this.currentState === 'parked') this.currentState = this.subscription?.state === 'live' ? 'running' : 'catching_up';
+        if (this.trouble === 'stalled' || this.trouble === 'parked') this.trouble = null;
         return true;
       } catch (error) {
         if (error instanceof ProjectionFencedError) throw error;
         this.recordError(error);
-        this.currentState = 'stalled';
+        this.trouble = 'stalled';
         onLog('warn', 'projection batch failed; retrying', { projection: generation.name, generation: generation.generation, attempt, events: events.length, err: messageOf(error) });
         if (attempt < attemptsMax) await sleep(retryDelayMs(attempt), this.abort.signal);
       }
@@ -209,7 +216,7 @@ export class GenerationWorker {
     const { client, generation, attemptsMax, onLog } = this.settings;
     const error = this.lastError?.message ?? 'unknown error';
     await client.withSession((session) => recordParked(session, generation, event, error, attemptsMax));
-    this.currentState = 'parked';
+    this.trouble = 'parked';
     onLog('error', 'projection parked an event it cannot apply', { projection: generation.name, generation: generation.generation, eventId: event.id, eventType: event.type, stream: event.stream, err: error });
     const resolution = await new Promise<'retry' | 'skip'>((resolve) => {
       this.parkedWait = { event, resolve };
@@ -219,7 +226,7 @@ export class GenerationWorker {
       await client.withSession((session) => resolveParked(session, generation.name, generation.generation, event.id, resolution === 'skip' ? 'skipped' : 'retried'));
       onLog('warn', `parked event ${resolution === 'skip' ? 'skipped' : 'retried'} by an operator`, { projection: generation.name, eventId: event.id });
     }
-    this.currentState = 'stalled';
+    this.trouble = 'stalled';
     return resolution;
   }
 }
