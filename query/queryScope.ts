@@ -4,7 +4,7 @@
  * A partner sees every merchant of its client partner (and may narrow with `merchant_id`); a
  * terminal sees its own store. Payment tokens cannot call query routes.
  */
-import type { Principal } from '../command/http/principal.js';
+import type { Principal } from '../http/principal.js';
 
 export type QueryScope =
   | Readonly<{ kind: 'client_partner'; clientPartnerId: string }>

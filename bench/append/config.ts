@@ -1,4 +1,4 @@
-import { POSTGRES_EVENT_STORE_DEFAULTS } from '../../infra/eventStore/postgres/postgresEventStore.js';
+import { POSTGRES_EVENT_STORE_DEFAULTS } from '../../infra/adapters/eventStore/postgres/postgresEventStore.js';
 import type { OursOptions } from './targets.js';
 
 /** Benchmark configuration from the environment, every value bounded. */

@@ -4,10 +4,10 @@ import type { Event } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import type { NewEvent } from '../../domain/eventStore/index.js';
-import { loadMigrations, migrate } from '../../infra/db/migrate.js';
-import { createPgClient } from '../../infra/db/pgClient.js';
-import type { SqlClient, SqlRow, SqlSession } from '../../infra/db/sqlClient.js';
-import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../../infra/eventStore/postgres/postgresEventStore.js';
+import { loadMigrations, migrate } from '../../infra/adapters/db/migrate.js';
+import { createPgClient } from '../../infra/adapters/db/pgClient.js';
+import type { SqlClient, SqlRow, SqlSession } from '../../infra/adapters/db/sqlClient.js';
+import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../../infra/adapters/eventStore/postgres/postgresEventStore.js';
 import { LatencyRecorder, nowNs, type LatencySummary } from '../shared/latency.js';
 
 /**

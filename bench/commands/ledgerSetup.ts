@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { registerClientPartner } from '../../command/tenancy/index.js';
-import { seedTenant, TOKYO_0400, type SeededTerminal, type StorePlan } from '../../infra/cli/demoTenant.js';
-import { obtainTerminalToken, type PartnerCredentials } from '../../infra/cli/ledgerClient.js';
-import { loadConfig } from '../../infra/config.js';
-import { createLedger } from '../../infra/ledger.js';
-import { createLogger } from '../../infra/observability/logger.js';
+import { seedTenant, TOKYO_0400, type SeededTerminal, type StorePlan } from '../../infra/entry/cli/demoTenant.js';
+import { obtainTerminalToken, type PartnerCredentials } from '../../infra/entry/cli/ledgerClient.js';
+import { loadConfig } from '../../infra/entry/config.js';
+import { createLedger } from '../../infra/entry/ledger.js';
+import { createLogger } from '../../infra/adapters/observability/logger.js';
 
 /**
  * What the load needs from the ledger under test: a client partner (registered straight into its

@@ -1,4 +1,4 @@
-import { simulateCardApp } from '../../infra/cli/cardSimulator.js';
+import { simulateCardApp } from '../../infra/entry/cli/cardSimulator.js';
 import { seededRandom } from '../../test/support/seededRandom.js';
 
 /**

@@ -5,7 +5,7 @@
  * transaction, one connection, no pipelining. The text and jsonb values are real events from the
  * log, cycled; the JSON parameter of each statement is built inside the timed loop.
  */
-import type { SqlClient } from '../../infra/db/sqlClient.js';
+import type { SqlClient } from '../../infra/adapters/db/sqlClient.js';
 
 export type RawInsertResult = Readonly<{
   table: string;

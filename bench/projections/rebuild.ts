@@ -6,11 +6,11 @@
  * the raw multi-row INSERT baseline (rawInsert.ts) for as many rows as there are log events.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import { createPgClient } from '../../infra/db/pgClient.js';
-import type { SqlClient } from '../../infra/db/sqlClient.js';
-import { migrate } from '../../infra/db/migrate.js';
-import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../../infra/eventStore/postgres/postgresEventStore.js';
-import { startProjections, type ProjectionStatus } from '../../infra/projections/projectionRuntime.js';
+import { createPgClient } from '../../infra/adapters/db/pgClient.js';
+import type { SqlClient } from '../../infra/adapters/db/sqlClient.js';
+import { migrate } from '../../infra/adapters/db/migrate.js';
+import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../../infra/adapters/eventStore/postgres/postgresEventStore.js';
+import { startProjections, type ProjectionStatus } from '../../infra/runtime/projections/projectionRuntime.js';
 import type { Projector, ProjectionSql } from '../../projections/runtime/projector.js';
 import { round3 } from '../shared/latency.js';
 import { CpuMeter, processCpuSeconds } from '../shared/machine.js';

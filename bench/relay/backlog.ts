@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../../domain/eventStore/index.js';
 import { GENESIS_HASH, canonicalEventText } from '../../domain/eventStore/index.js';
 import { toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
-import type { SqlClient } from '../../infra/db/sqlClient.js';
-import { chainHash } from '../../infra/eventStore/hashChain.js';
+import type { SqlClient } from '../../infra/adapters/db/sqlClient.js';
+import { chainHash } from '../../infra/adapters/eventStore/hashChain.js';
 import { mapBatch } from '../../projections/integration/index.js';
 import { typicalIntent } from '../../projections/integration/testing/paymentScenarios.js';
 

@@ -3,12 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Money } from '../../domain/shared/index.js';
 import { problemSchema } from '../../schemas/problem.js';
 import { createPaymentIntentBodySchema, paymentIntentSchema } from '../../schemas/paymentIntent.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 import { resolvePlacement } from './resolvePlacement.js';
 import { idempotencyHeaders } from './headers.js';
 import { reserveClientReference } from './reserveClientReference.js';
-import { actorOf } from '../http/principal.js';
+import { actorOf } from '../../http/principal.js';
 
 /** `POST /v1/payment_intents`: a terminal (at its store) or a partner server (naming store and terminal). */
 export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: PaymentIntentRouteDependencies): void {

@@ -4,7 +4,7 @@ import { paymentIntentDecider, toPaymentIntentStreamName } from '../../domain/pa
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { paymentIntentParamsSchema, paymentIntentSchema } from '../../schemas/paymentIntent.js';
 import { loadAggregate } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { renderPaymentIntent } from '../../projections/paymentIntents/render.js';
 import { isVisible, principalOf, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 

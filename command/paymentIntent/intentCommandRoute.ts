@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { PaymentIntent, PaymentIntentCommand } from '../../domain/paymentIntent/index.js';
 import { problemSchema } from '../../schemas/problem.js';
 import { paymentIntentParamsSchema, paymentIntentSchema } from '../../schemas/paymentIntent.js';
-import { authConfig, type AuthMode } from '../http/authConfig.js';
+import { authConfig, type AuthMode } from '../../http/authConfig.js';
 import { idempotencyHeaders } from './headers.js';
 import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 

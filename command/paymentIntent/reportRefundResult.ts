@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../../schemas/problem.js';
 import { paymentIntentSchema, refundParamsSchema, reportRefundResultBodySchema } from '../../schemas/paymentIntent.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { idempotencyHeaders } from './headers.js';
 import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 

@@ -16,7 +16,7 @@ import {
 } from '../../domain/tenancy/index.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadAggregate } from '../handleCommand.js';
-import type { Principal } from '../http/principal.js';
+import type { Principal } from '../../http/principal.js';
 
 /** Where a new intent belongs: the tenancy path every later command and read is scoped by. */
 export type Placement = Readonly<{ clientPartnerId: string; merchantId: string; storeId: string; terminalId: string }>;

@@ -6,11 +6,11 @@ import type { PaymentIntent, PaymentIntentCommand } from '../../domain/paymentIn
 import { paymentIntentDecider, paymentIntentError, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand } from '../handleCommand.js';
-import { runIdempotentCommand, serialize } from '../http/idempotentCommand.js';
-import { actorOf, canAccess, type Principal } from '../http/principal.js';
+import { runIdempotentCommand, serialize } from '../idempotentCommand.js';
+import { actorOf, canAccess, type Principal } from '../../http/principal.js';
 import { renderPaymentIntent } from '../../projections/paymentIntents/render.js';
 
-import type { PaymentTokenIssuer } from '../http/authConfig.js';
+import type { PaymentTokenIssuer } from '../../http/authConfig.js';
 
 export type { PaymentTokenIssuer };
 

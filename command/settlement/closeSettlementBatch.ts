@@ -18,9 +18,9 @@ import {
 } from '../../schemas/settlement.js';
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand, type CommandOutcome } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
-import { runIdempotentCommand, serialize } from '../http/idempotentCommand.js';
-import { actorOf, type Principal } from '../http/principal.js';
+import { authConfig } from '../../http/authConfig.js';
+import { runIdempotentCommand, serialize } from '../idempotentCommand.js';
+import { actorOf, type Principal } from '../../http/principal.js';
 import { findOwnedMerchant } from '../tenancy/ownership.js';
 import { PARTNER_SECURITY, partnerOf, sendProblem } from '../tenancy/tenancyRoute.js';
 

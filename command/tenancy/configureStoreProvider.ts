@@ -9,8 +9,8 @@ import {
 import { problemSchema } from '../../schemas/problem.js';
 import { configureStoreProviderBodySchema, storeParamsSchema, storeProviderConfigSchema, tenancyCommandHeadersSchema } from '../../schemas/tenancy.js';
 import { executeCommand } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
-import { serialize } from '../http/idempotentCommand.js';
+import { authConfig } from '../../http/authConfig.js';
+import { serialize } from '../idempotentCommand.js';
 import { findOwnedStore } from './ownership.js';
 import { existingStoreProviderConfig, renderStoreProviderConfig } from './render.js';
 import { PARTNER_SECURITY, partnerOf, runTenancyCommand, sendNotFound, type TenancyRouteDependencies } from './tenancyRoute.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { deactivateTerminalBodySchema } from '../../schemas/tenancy.js';
 import type { CommandContext } from '../commandContext.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { runTerminalStatusCommand, terminalStatusRouteSchema } from './terminalStatus.js';
 
 /**

@@ -17,7 +17,7 @@ import { problemSchema } from '../../schemas/problem.js';
 import { merchantParamsSchema, merchantSchema, storeParamsSchema, storeSchema, terminalParamsSchema, terminalSchema } from '../../schemas/tenancy.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadAggregate } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { findOwnedMerchant, findOwnedStore, findOwnedTerminal } from './ownership.js';
 import { renderMerchant, renderStore, renderTerminal } from './render.js';
 import { PARTNER_SECURITY, partnerOf, sendNotFound } from './tenancyRoute.js';

@@ -12,8 +12,8 @@ import {
 import { problemSchema } from '../../schemas/problem.js';
 import { merchantSchema, onboardMerchantBodySchema, tenancyCommandHeadersSchema } from '../../schemas/tenancy.js';
 import { executeCommand, loadAggregate } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
-import { serialize } from '../http/idempotentCommand.js';
+import { authConfig } from '../../http/authConfig.js';
+import { serialize } from '../idempotentCommand.js';
 import { existingMerchant, renderMerchant } from './render.js';
 import { PARTNER_SECURITY, partnerOf, runTenancyCommand, type TenancyRouteDependencies } from './tenancyRoute.js';
 

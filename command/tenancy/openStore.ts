@@ -4,8 +4,8 @@ import { parseStoreId, storeDecider, toStoreStreamName, type OpenStore } from '.
 import { problemSchema } from '../../schemas/problem.js';
 import { merchantParamsSchema, openStoreBodySchema, storeSchema, tenancyCommandHeadersSchema } from '../../schemas/tenancy.js';
 import { executeCommand } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
-import { serialize } from '../http/idempotentCommand.js';
+import { authConfig } from '../../http/authConfig.js';
+import { serialize } from '../idempotentCommand.js';
 import { findOwnedMerchant } from './ownership.js';
 import { existingStore, renderStore } from './render.js';
 import { PARTNER_SECURITY, partnerOf, runTenancyCommand, sendNotFound, type TenancyRouteDependencies } from './tenancyRoute.js';

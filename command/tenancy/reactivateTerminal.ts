@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { storeDecider, toStoreStreamName } from '../../domain/tenancy/index.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadAggregate } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { runTerminalStatusCommand, terminalStatusRouteSchema } from './terminalStatus.js';
 
 /**

@@ -5,8 +5,8 @@ import { parseTerminalId, TenancyError, terminalDecider, toTerminalStreamName, t
 import { problemSchema } from '../../schemas/problem.js';
 import { registerTerminalBodySchema, storeParamsSchema, tenancyCommandHeadersSchema, terminalSchema } from '../../schemas/tenancy.js';
 import { executeCommand } from '../handleCommand.js';
-import { authConfig } from '../http/authConfig.js';
-import { serialize } from '../http/idempotentCommand.js';
+import { authConfig } from '../../http/authConfig.js';
+import { serialize } from '../idempotentCommand.js';
 import { findOwnedStore } from './ownership.js';
 import { existingTerminal, renderTerminal } from './render.js';
 import { PARTNER_SECURITY, partnerOf, runTenancyCommand, sendNotFound, type TenancyRouteDependencies } from './tenancyRoute.js';

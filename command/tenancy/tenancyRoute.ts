@@ -10,9 +10,9 @@ import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
 import { problem, type Problem } from '../../schemas/problem.js';
 import type { CommandContext } from '../commandContext.js';
 import { ConcurrencyConflictError, type CommandOutcome } from '../handleCommand.js';
-import { domainProblem } from '../http/domainProblems.js';
-import { runIdempotentCommand } from '../http/idempotentCommand.js';
-import { actorOf, type Principal } from '../http/principal.js';
+import { domainProblem } from '../../http/domainProblems.js';
+import { runIdempotentCommand } from '../idempotentCommand.js';
+import { actorOf, type Principal } from '../../http/principal.js';
 import type { CredentialSealer } from './credentialSealer.js';
 
 export type TenancyRouteDependencies = Readonly<{

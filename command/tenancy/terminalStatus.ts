@@ -4,7 +4,7 @@ import { problemSchema } from '../../schemas/problem.js';
 import { tenancyCommandHeadersSchema, terminalParamsSchema, terminalSchema } from '../../schemas/tenancy.js';
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand } from '../handleCommand.js';
-import { serialize } from '../http/idempotentCommand.js';
+import { serialize } from '../idempotentCommand.js';
 import { findOwnedTerminal, type OwnedTerminal } from './ownership.js';
 import { existingTerminal, renderTerminal } from './render.js';
 import { PARTNER_SECURITY, partnerOf, runTenancyCommand, sendNotFound, type TenancyExecution } from './tenancyRoute.js';

@@ -11,7 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../command/http/principal.js';
+import type { Principal } from '../../http/principal.js';
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { fold } from '../../domain/paymentIntent/index.js';
 import type { IntentIds } from '../../projections/integration/testing/paymentScenarios.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../command/http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { salesReportQuerySchema, salesSummaryListSchema } from '../../schemas/sales.js';
 import { queryScopeOf } from '../queryScope.js';

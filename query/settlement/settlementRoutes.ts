@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../command/http/authConfig.js';
+import { authConfig } from '../../http/authConfig.js';
 import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
 import { settlementBatchParamsSchema, settlementBatchReportSchema, settlementDayListSchema, settlementListQuerySchema } from '../../schemas/settlement.js';
 import { queryScopeOf } from '../queryScope.js';

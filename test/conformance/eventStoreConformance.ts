@@ -7,7 +7,7 @@ import {
   WrongExpectedVersionError,
   comparePositions,
 } from '../../domain/eventStore/index.js';
-import { verifyLog, verifyStream } from '../../infra/eventStore/hashChain.js';
+import { verifyLog, verifyStream } from '../../infra/adapters/eventStore/hashChain.js';
 import { describeGlobalOrderConformance } from './globalOrderConformance.js';
 import type { ConformanceHarness, HarnessFactory } from './harness.js';
 import { newEvent, newEvents, uniquePrefix } from './harness.js';

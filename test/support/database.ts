@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { createPgClient } from '../../infra/db/pgClient.js';
-import type { SqlClient } from '../../infra/db/sqlClient.js';
+import { createPgClient } from '../../infra/adapters/db/pgClient.js';
+import type { SqlClient } from '../../infra/adapters/db/sqlClient.js';
 
 /** The server the integration tests use; CI and `npm test` point it at the local PostgreSQL. */
 export const TEST_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

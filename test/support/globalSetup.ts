@@ -1,4 +1,4 @@
-import { migrate } from '../../infra/db/migrate.js';
+import { migrate } from '../../infra/adapters/db/migrate.js';
 import { TEST_DATABASE, createTestClient, dropDatabase, recreateDatabase } from './database.js';
 
 /** Integration runs start from a fresh database with the production migrations applied. */

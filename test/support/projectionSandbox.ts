@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject, RecordedEvent } from '../../domain/eventStore/index.js';
 import type { ProjectionRow, Projector } from '../../projections/runtime/projector.js';
-import type { SqlClient } from '../../infra/db/sqlClient.js';
+import type { SqlClient } from '../../infra/adapters/db/sqlClient.js';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestClient } from './database.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
-import { loadConfig } from '../../infra/config.js';
-import { createLedger, type Ledger } from '../../infra/ledger.js';
-import { createLogger } from '../../infra/observability/logger.js';
-import { randomNonce, signPartnerRequest } from '../../infra/auth/index.js';
+import { loadConfig } from '../../infra/entry/config.js';
+import { createLedger, type Ledger } from '../../infra/entry/ledger.js';
+import { createLogger } from '../../infra/adapters/observability/logger.js';
+import { randomNonce, signPartnerRequest } from '../../infra/adapters/auth/index.js';
 import { testDatabaseUrl } from './database.js';
 import { createTenant, type TenantFixture } from './tenancyFixtures.js';
 import type { ProviderCode } from '../../domain/tenancy/index.js';

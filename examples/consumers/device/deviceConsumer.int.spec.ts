@@ -1,6 +1,6 @@
 /** The device consumer against the REAL broker (fails without one): each event shown once, v2 and broken messages skipped. */
 import { afterAll, expect, it } from 'vitest';
-import { createTopic, deleteCreatedTopics, testBrokers, uniqueName, waitUntil } from '../../../infra/kafka/testing/kafkaTestKit.js';
+import { createTopic, deleteCreatedTopics, testBrokers, uniqueName, waitUntil } from '../../../test/support/kafka/kafkaTestKit.js';
 import type { RunningConsumer } from '../shared/consumeIntegrationEvents.js';
 import { produce, scenarioEvents, scenarioMessages } from '../shared/testing/scenarioMessages.js';
 import { startDeviceConsumer, type DeviceOutput } from './deviceConsumer.js';

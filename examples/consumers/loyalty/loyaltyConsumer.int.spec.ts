@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic, deleteCreatedTopics, testBrokers, uniqueName, waitUntil } from '../../../infra/kafka/testing/kafkaTestKit.js';
+import { createTopic, deleteCreatedTopics, testBrokers, uniqueName, waitUntil } from '../../../test/support/kafka/kafkaTestKit.js';
 import { TEST_DATABASE, dropDatabase, recreateDatabase, testDatabaseUrl } from '../../../test/support/database.js';
 import type { RunningConsumer } from '../shared/consumeIntegrationEvents.js';
 import { produce, scenarioEvents, scenarioMessages } from '../shared/testing/scenarioMessages.js';

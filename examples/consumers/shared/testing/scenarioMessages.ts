@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import type { PaymentIntentEvent } from '../../../../domain/paymentIntent/index.js';
-import { toKafkaMessage } from '../../../../infra/kafka/publisher.js';
-import { testKafka } from '../../../../infra/kafka/testing/kafkaTestKit.js';
+import { toKafkaMessage } from '../../../../infra/adapters/kafka/publisher.js';
+import { testKafka } from '../../../../test/support/kafka/kafkaTestKit.js';
 import { mapBatch, type OutgoingIntegrationEvent } from '../../../../projections/integration/index.js';
 import { commandsFor, decideAll, intentIds } from '../../../../projections/integration/testing/paymentScenarios.js';
 

@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLedger } from './ledger.js';
+import { createLogger } from '../adapters/observability/logger.js';
+import { installTracing } from '../adapters/observability/tracing.js';
+
+/**
+ * `npm start`: every role in one process (for now the HTTP API and the event store). With no
+ * configuration it runs on the embedded PostgreSQL in ./data; DATABASE_URL selects a server.
+ */
+async function main(): Promise<void> {
+  installTracing();
+  const bootLogger = createLogger('info');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    bootLogger.fatal({ err: error }, error instanceof ConfigError ? error.message : 'could not read configuration');
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  const ledger = await createLedger(config, logger);
+  const address = await ledger.app.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ address, database: config.database.kind }, `MPAC Ledger listening on ${address}`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown grace period over; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    timer.unref();
+    ledger.close().then(
+      () => {
+        logger.info('stopped');
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  createLogger('info').fatal({ err: error }, error instanceof Error ? error.message : 'startup failed');
+  process.exitCode = 1;
+});

@@ -1,0 +1,65 @@
+/** What the relay reports about itself (ops page, readiness, logs): state, checkpoint, backlog, rate. */
+import type { LogPosition } from '../../../domain/eventStore/index.js';
+import { LOG_START, formatPosition } from '../../../domain/eventStore/index.js';
+import type { SqlClient } from '../../adapters/db/sqlClient.js';
+import { countBacklog, readRelayCheckpoint } from './relayDb.js';
+
+/**
+ * - `disabled`: no broker configured (the embedded default); events wait in the log.
+ * - `standby`: another process holds this relay's lock; this one takes over when it goes.
+ * - `starting`: connecting to the database or the broker.
+ * - `running`: publishing, or caught up and waiting for new events.
+ * - `waiting_for_broker`: Kafka is unreachable; retrying with backoff (≤ 5 s), nothing is skipped.
+ * - `failed`: an error other than the broker's stopped the relay; it restarts after a backoff.
+ * - `stopped`: `stop()` finished.
+ */
+export type RelayState = 'disabled' | 'standby' | 'starting' | 'running' | 'waiting_for_broker' | 'failed' | 'stopped';
+
+export type RelayStatus = Readonly<{
+  name: string;
+  state: RelayState;
+  topic: string;
+  /** The last position acknowledged by the broker and committed (`"xid:gp"`); null if the relay never ran. */
+  checkpoint: string | null;
+  /** PaymentIntent events in the log after the checkpoint. */
+  backlogEvents: number;
+  /** Log events relayed per second over the last 10 s (this process). */
+  eventsPerSecond: number;
+  /** Integration messages acknowledged by the broker since this process started the relay. */
+  messagesPublished: number;
+  lastError: Readonly<{ message: string; at: string }> | null;
+  lastPublishedAt: string | null;
+}>;
+
+export { RateMeter } from '../../adapters/observability/rateMeter.js';
+
+export type RelayStatusQuery = Readonly<{
+  client: SqlClient;
+  name: string;
+  topic: string;
+  /** Default `disabled`: the view of a relay that is not running in this process. */
+  state?: RelayState;
+}>;
+
+/**
+ * The status of relay `name` from the database alone: its checkpoint and backlog. This is what a
+ * process without a broker (KAFKA_BROKERS unset) reports: `disabled`, with every PaymentIntent
+ * event after the checkpoint (or the whole log) waiting.
+ *
+ * @example await relayStatus({ client, name: 'payments', topic: 'mpac.payments.v1' }) // { state: 'disabled', backlogEvents: 42, … }
+ */
+export async function relayStatus(query: RelayStatusQuery): Promise<RelayStatus> {
+  const stored = await readRelayCheckpoint(query.client, query.name);
+  const from: LogPosition = stored?.position ?? LOG_START;
+  return {
+    name: query.name,
+    state: query.state ?? 'disabled',
+    topic: query.topic,
+    checkpoint: stored === undefined ? null : formatPosition(stored.position),
+    backlogEvents: await countBacklog(query.client, from),
+    eventsPerSecond: 0,
+    messagesPublished: 0,
+    lastError: null,
+    lastPublishedAt: stored?.updatedAt ?? null,
+  };
+}
