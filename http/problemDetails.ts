@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainProblem } from './domainProblems.js';
-import { ReadModelUnavailableError } from '../query/readModels.js';
+import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';
 import { problem, type Problem } from '../schemas/problem.js';
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {

@@ -6,11 +6,11 @@ import { registerJournalQueryRoutes } from './journal/index.js';
 import { registerPaymentIntentQueryRoutes } from './paymentIntents/index.js';
 import { registerSalesQueryRoutes } from './sales/index.js';
 import { registerSettlementQueryRoutes } from './settlement/index.js';
-import type { ReadModels } from './readModels.js';
+import type { ReadModels } from '../schemas/readModels/readModels.js';
 
 export type QueryDependencies = Readonly<{ readModels: ReadModels }>;
 
-export { ReadModelUnavailableError, type ReadModels } from './readModels.js';
+export { ReadModelUnavailableError, type ReadModels } from '../schemas/readModels/readModels.js';
 export { queryScopeOf, type QueryScope } from './queryScope.js';
 
 type RouteRegistrar = (app: FastifyInstance, dependencies: QueryDependencies) => void;

@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 step "typecheck";  npx tsc --noEmit -p .
 step "lint";       npx eslint .
-step "dependency rule"; npx depcruise --config .dependency-cruiser.cjs domain schemas command query projections infra examples
+step "dependency rule"; npm run -s depcheck
 
 step "tests"
 mkdir -p .cache

@@ -5,7 +5,7 @@ import { problem, problemSchema } from '../../schemas/problem.js';
 import { paymentIntentParamsSchema, paymentIntentSchema } from '../../schemas/paymentIntent.js';
 import { loadAggregate } from '../handleCommand.js';
 import { authConfig } from '../../http/authConfig.js';
-import { renderPaymentIntent } from '../../projections/paymentIntents/render.js';
+import { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.js';
 import { isVisible, principalOf, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 
 /**

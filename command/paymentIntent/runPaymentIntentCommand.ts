@@ -8,7 +8,7 @@ import type { CommandContext } from '../commandContext.js';
 import { executeCommand } from '../handleCommand.js';
 import { runIdempotentCommand, serialize } from '../idempotentCommand.js';
 import { actorOf, canAccess, type Principal } from '../../http/principal.js';
-import { renderPaymentIntent } from '../../projections/paymentIntents/render.js';
+import { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.js';
 
 import type { PaymentTokenIssuer } from '../../http/authConfig.js';
 

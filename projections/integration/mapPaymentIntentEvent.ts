@@ -15,7 +15,9 @@
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { paymentMethodTypeByMode } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
-import type { IntegrationHeaders, PaymentIntegrationEvent, PaymentMethod } from '../../schemas/integration/index.js';
+import type { OutgoingIntegrationEvent, PaymentIntegrationEvent, PaymentMethod } from '../../schemas/integration/index.js';
+
+export type { OutgoingIntegrationEvent } from '../../schemas/integration/index.js';
 import { integrationHeaders } from '../../schemas/integration/index.js';
 import { integrationEventId } from './integrationEventId.js';
 import type { IntentContext } from './intentContext.js';
@@ -30,12 +32,6 @@ export type SourceEvent = Readonly<{
   traceparent: string | null;
 }>;
 
-/** One message to publish: key = payment intent id, the body, and the contract's headers. */
-export type OutgoingIntegrationEvent = Readonly<{
-  key: string;
-  event: PaymentIntegrationEvent;
-  headers: IntegrationHeaders;
-}>;
 
 export type MappedEvent = Readonly<{
   /** The intent's context after this event. */

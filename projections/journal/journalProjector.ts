@@ -18,7 +18,9 @@ import type { Hold, HoldKind, HoldStatus, JournalEntry } from './journalTypes.js
 import { journalTables } from './journalTables.js';
 import { holdKeyTouchedBy, journalFor } from './postingRules.js';
 
-export const JOURNAL_PROJECTION_NAME = 'journal';
+import { JOURNAL_PROJECTION_NAME } from '../../schemas/readModels/journal.js';
+
+export { JOURNAL_PROJECTION_NAME };
 
 /** Store events may change a business-day schedule (TENANCY_REFERENCE_STREAM_PREFIXES). */
 

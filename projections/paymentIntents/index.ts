@@ -2,4 +2,4 @@
 export { PAYMENT_INTENTS_PROJECTION, paymentIntentsProjector } from './paymentIntentsProjector.js';
 export { PAYMENT_INTENTS_TABLE, paymentIntentsTables, type PaymentIntentTables, type PaymentIntentsTable } from './tables.js';
 export { UnreadablePaymentIntentEventError } from './foldIntents.js';
-export { renderPaymentIntent } from './render.js';
+export { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.js';

@@ -11,7 +11,9 @@ import type { IntentRow, StoredIntent } from './foldIntents.js';
 import { PAYMENT_INTENT_STREAM_PREFIX, foldIntents, touchedIntentIds } from './foldIntents.js';
 import { paymentIntentsTables } from './tables.js';
 
-export const PAYMENT_INTENTS_PROJECTION = 'payment_intents';
+import { PAYMENT_INTENTS_PROJECTION } from '../../schemas/readModels/paymentIntents.js';
+
+export { PAYMENT_INTENTS_PROJECTION };
 
 type StoredRow = { id: string; state: ExistingPaymentIntent; business_date: string; stream_revision: number };
 

@@ -19,28 +19,9 @@ import type { Projector, ProjectionSql } from '../runtime/projector.js';
 import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
 import { MONEY_MOVEMENT_EVENT_TYPES, moneyMovementOf, type MoneyMovement } from './moneyMovement.js';
 
-export const SALES_PROJECTION = 'sales';
+import { SALES_PROJECTION } from '../../schemas/readModels/sales.js';
 
-/** A row of `sales_daily` as a query reads it (bigint columns arrive as decimal strings). */
-export type SalesDailyTable = {
-  business_date: string;
-  client_partner_id: string;
-  merchant_id: string;
-  store_id: string;
-  terminal_id: string;
-  mode: string;
-  provider: string;
-  currency: string;
-  payment_count: string;
-  gross: string;
-  refund_count: string;
-  refunds: string;
-  fees: string;
-  net: string;
-};
-
-/** The Kysely database of this projection: `readModels.db.withSchema(…).withTables<SalesTables>()`. */
-export type SalesTables = { sales_daily: SalesDailyTable };
+export { SALES_PROJECTION, type SalesDailyTable, type SalesTables } from '../../schemas/readModels/sales.js';
 
 const salesTables: readonly string[] = [
   `CREATE TABLE sales_daily (

@@ -25,7 +25,9 @@ import {
 } from './settlementLedger.js';
 import { settlementTables, type SettlementBatchTable, type SettlementDayTable } from './settlementTables.js';
 
-export const SETTLEMENT_PROJECTION = 'settlement';
+import { SETTLEMENT_PROJECTION } from '../../schemas/readModels/settlement.js';
+
+export { SETTLEMENT_PROJECTION };
 const BATCH_CLOSED = 'SettlementBatchClosed';
 const BATCH_STREAM_PREFIX = 'SettlementBatch-';
 

@@ -1,4 +1,4 @@
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 
 /** What the ledger routes need (a subset of query/index.ts `QueryDependencies`, named here so query/index.ts can import these routes without a cycle). */
 export type JournalQueryDependencies = Readonly<{ readModels: ReadModels }>;

@@ -14,7 +14,7 @@ import type { LedgerAccount, LedgerEntry, ListLedgerAccountsQuery, ListLedgerEnt
 import { createTestClient, testDatabaseUrl } from '../../test/support/database.js';
 import { createProjectionSandbox, recorded, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import type { QueryScope } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { InvalidCursorError, findLedgerEntry, listLedgerAccounts, listLedgerEntries, type Page } from './journalQueries.js';
 
 const client = createTestClient(2);

@@ -9,12 +9,11 @@
  */
 import { sql } from 'kysely';
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
-import type { JournalTables } from '../../projections/journal/index.js';
-import { JOURNAL_PROJECTION_NAME } from '../../projections/journal/index.js';
+import { JOURNAL_PROJECTION_NAME, type JournalTables } from '../../schemas/readModels/journal.js';
 import type { LedgerAccount, LedgerEntry, ListLedgerAccountsQuery, ListLedgerEntriesQuery } from '../../schemas/journal.js';
 import { transferCodeNames } from '../../schemas/journal.js';
 import type { QueryScope } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 
 type Db = Kysely<Record<string, never> & JournalTables>;
 type Scoped = ExpressionBuilder<JournalTables, 'journal_accounts'> | ExpressionBuilder<JournalTables, 'journal_entries'>;

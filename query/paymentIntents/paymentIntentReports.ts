@@ -5,11 +5,11 @@
  */
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
 import type { ExistingPaymentIntent } from '../../domain/paymentIntent/index.js';
-import type { PaymentIntentTables } from '../../projections/paymentIntents/index.js';
-import { PAYMENT_INTENTS_PROJECTION, renderPaymentIntent } from '../../projections/paymentIntents/index.js';
+import { PAYMENT_INTENTS_PROJECTION, type PaymentIntentTables } from '../../schemas/readModels/paymentIntents.js';
+import { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.js';
 import type { ListPaymentIntentReportsQuery, PaymentIntentReport } from '../../schemas/paymentIntentQuery.js';
 import type { QueryScope } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { createdWindowOfBusinessDates } from './businessDateWindow.js';
 
 type Db = Kysely<Record<string, never> & PaymentIntentTables>;

@@ -4,7 +4,7 @@ import { authConfig } from '../../http/authConfig.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { salesReportQuerySchema, salesSummaryListSchema } from '../../schemas/sales.js';
 import { queryScopeOf } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { InvalidCursorError } from './rowCursor.js';
 import { readSalesReport } from './salesReport.js';
 

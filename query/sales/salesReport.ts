@@ -5,11 +5,11 @@
  * pagination on that order: a row's id encodes its sort key and the grouping it was made with.
  */
 import { sql, type SqlBool } from 'kysely';
-import { SALES_PROJECTION, type SalesDailyTable, type SalesTables } from '../../projections/sales/index.js';
+import { SALES_PROJECTION, type SalesDailyTable, type SalesTables } from '../../schemas/readModels/sales.js';
 import type { SalesDimension, SalesReportQuery, SalesSummary } from '../../schemas/sales.js';
 import { salesDimensions } from '../../schemas/sales.js';
 import type { QueryScope } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { InvalidCursorError, decodeRowCursor, encodeRowCursor, toSafeInteger } from './rowCursor.js';
 
 const CURSOR_PREFIX = 'sls';

@@ -5,9 +5,9 @@
  */
 import type { SqlBool } from 'kysely';
 import { sql } from 'kysely';
-import { SETTLEMENT_PROJECTION, type SettlementDayTable, type SettlementTables } from '../../projections/settlement/index.js';
+import { SETTLEMENT_PROJECTION, type SettlementDayTable, type SettlementTables } from '../../schemas/readModels/settlement.js';
 import type { SettlementBatchReport, SettlementDayResource, SettlementListQuery, SettlementTotals } from '../../schemas/settlement.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { decodeRowCursor, encodeRowCursor, toSafeInteger } from '../sales/rowCursor.js';
 
 const CURSOR_PREFIX = 'stl';

@@ -4,7 +4,7 @@ import { authConfig } from '../../http/authConfig.js';
 import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
 import { settlementBatchParamsSchema, settlementBatchReportSchema, settlementDayListSchema, settlementListQuerySchema } from '../../schemas/settlement.js';
 import { queryScopeOf } from '../queryScope.js';
-import type { ReadModels } from '../readModels.js';
+import type { ReadModels } from '../../schemas/readModels/readModels.js';
 import { InvalidCursorError } from '../sales/rowCursor.js';
 import { listSettlementDays, readSettlementBatch } from './settlementReports.js';
 

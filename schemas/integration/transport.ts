@@ -21,6 +21,13 @@ export const integrationHeaderNames = Object.freeze({
 
 export type IntegrationHeaders = Readonly<Record<string, string>>;
 
+/** One message to publish: key = payment intent id, the body, and the contract's headers. */
+export type OutgoingIntegrationEvent = Readonly<{
+  key: string;
+  event: PaymentIntegrationEvent;
+  headers: IntegrationHeaders;
+}>;
+
 /**
  * The headers of one message. `traceparent` is the W3C trace context of the request that caused
  * the fact (from the domain event's metadata) and is omitted when there was none.

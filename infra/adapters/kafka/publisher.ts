@@ -4,7 +4,7 @@
  * creation, and the contract's message shape (key = payment intent id, JSON body, headers).
  */
 import { Kafka, Partitioners, logLevel, type LogEntry, type Message, type Producer } from 'kafkajs';
-import type { OutgoingIntegrationEvent } from '../../../projections/integration/index.js';
+import type { OutgoingIntegrationEvent } from '../../../schemas/integration/index.js';
 
 /** The subset of a pino logger the relay writes to. */
 export type RelayLogger = Readonly<{

@@ -11,7 +11,7 @@
 import type { EventStore, LogPosition } from '../../../domain/eventStore/index.js';
 import { formatPosition, LOG_START } from '../../../domain/eventStore/index.js';
 import type { Projector } from '../../../projections/runtime/projector.js';
-import { ReadModelUnavailableError, type ReadModels } from '../../../query/readModels.js';
+import { ReadModelUnavailableError, type ReadModels } from '../../../schemas/readModels/readModels.js';
 import type { SqlClient } from '../../adapters/db/sqlClient.js';
 import { createReadKysely } from '../../adapters/db/kyselyDialect.js';
 import { SharedLockSession } from '../../adapters/db/sharedLockSession.js';

@@ -3,9 +3,9 @@
  * domain state. Shared by the command side (`GET /v1/payment_intents/:id`, command responses) and
  * the payment intents read model, so the report side stores exactly the JSON the write side returns.
  */
-import type { ExistingPaymentIntent, PaymentAttempt } from '../../domain/paymentIntent/index.js';
-import { amountRefunded, refundStatus } from '../../domain/paymentIntent/index.js';
-import type { PaymentIntentResource } from '../../schemas/paymentIntent.js';
+import type { ExistingPaymentIntent, PaymentAttempt } from '../domain/paymentIntent/index.js';
+import { amountRefunded, refundStatus } from '../domain/paymentIntent/index.js';
+import type { PaymentIntentResource } from './paymentIntent.js';
 
 type NextAction = PaymentIntentResource['next_action'];
 
