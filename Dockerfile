@@ -1,4 +1,4 @@
-# The ledger service image (used by docker-compose.yml). `npm start` runs infra/main.ts through
+# The ledger service image (used by docker-compose.yml). `npm start` runs infra/entry/main.ts through
 # tsx, a devDependency, so `npm ci` installs dev dependencies too (NODE_ENV is set only after it).
 FROM node:20-slim
 
@@ -17,6 +17,6 @@ RUN npm ci
 COPY --chown=node:node . .
 
 ENV NODE_ENV=production
-# HTTP port: an assumption until infra/main.ts fixes it (see docker-compose.yml)
+# HTTP port: an assumption until infra/entry/main.ts fixes it (see docker-compose.yml)
 EXPOSE 3000
 CMD ["npm", "start"]

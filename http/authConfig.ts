@@ -1,6 +1,6 @@
 /**
  * The route auth contract (ARCHITECTURE.md §6). Every `/v1` route declares who may call it in its
- * fastify `config`; the authentication hook (infra/auth) reads it before schema validation and
+ * fastify `config`; the authentication hook (infra/adapters/auth) reads it before schema validation and
  * idempotency, establishes `request.principal`, and refuses everyone else with a 401/403 problem.
  */
 
@@ -26,7 +26,7 @@ export function authConfig(...modes: readonly AuthMode[]): AuthRouteConfig {
 }
 
 /**
- * Issues the `payment_token` of a new intent (infra/auth implements it; the PaymentIntent routes
+ * Issues the `payment_token` of a new intent (infra/adapters/auth implements it; the PaymentIntent routes
  * receive it by injection). The token lets a client SDK read and confirm that one intent for 24 h.
  *
  * @example const token = await issuePaymentToken({ paymentIntentId: 'pi_01…', clientPartnerId: 'cp_01…', merchantId: 'mer_01…' });

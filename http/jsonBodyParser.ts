@@ -2,7 +2,7 @@
  * The JSON body parser of the ledger: it keeps the raw bytes (the partner signature covers the
  * body's SHA-256, so it must hash exactly what was sent, not a re-serialisation) and parses them with
  * fastify's own secure parser (prototype-poisoning keys refused). Bad JSON is a 400 `malformed_json`
- * problem, answered by the app's error handler (infra/http/problemDetails.ts reads `code`).
+ * problem, answered by the app's error handler (http/problemDetails.ts reads `code`).
  */
 import type { FastifyInstance } from 'fastify';
 

@@ -1,5 +1,5 @@
 /**
- * Who is calling, as established by authentication (infra/auth) before any command runs.
+ * Who is calling, as established by authentication (infra/adapters/auth) before any command runs.
  * Every command and read is scoped by it: a partner acts on its own merchants, a terminal on its
  * store, a payment token on one intent (read and confirm only).
  */

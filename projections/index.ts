@@ -1,5 +1,5 @@
 /**
- * Every read model the ledger maintains (ARCHITECTURE.md §7), run by infra/projections.
+ * Every read model the ledger maintains (ARCHITECTURE.md §7), run by infra/runtime/projections.
  */
 import { journalProjector } from './journal/index.js';
 import { paymentIntentsProjector } from './paymentIntents/index.js';

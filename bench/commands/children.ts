@@ -32,7 +32,7 @@ const READY_POLL_MS = 200;
 /**
  * Starts the child and waits until `readyPath` answers 200.
  *
- * @example const ledger = await startServer({ label: 'ledger', script: 'infra/main.ts', port: 3211, environment: { DATABASE_URL }, readyPath: '/ready', readyTimeoutMs: 60_000 });
+ * @example const ledger = await startServer({ label: 'ledger', script: 'infra/entry/main.ts', port: 3211, environment: { DATABASE_URL }, readyPath: '/ready', readyTimeoutMs: 60_000 });
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(spec.nodeArguments ?? []), '--import', 'tsx', spec.script], {

@@ -1,5 +1,5 @@
 /**
- * Command throughput over HTTP: the ledger (`infra/main.ts` as a child process, on a fresh
+ * Command throughput over HTTP: the ledger (`infra/entry/main.ts` as a child process, on a fresh
  * PostgreSQL database) under the terminal mix (terminalMix.ts) at 50 keep-alive connections,
  * beside a bare fastify + pg INSERT server (baselineServer.ts) measured in the same run, the same
  * way. Each system gets its own fresh database, dropped at the end.
@@ -127,7 +127,7 @@ async function measureBaseline(config: Config, database: string): Promise<Measur
 }
 
 async function measureLedger(config: Config, database: string): Promise<Measured> {
-  log(`ours: infra/main.ts on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
+  log(`ours: infra/entry/main.ts on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
   const server = await startServer({
     label: 'ledger',
     script: join(ROOT, 'infra', 'main.ts'),

@@ -1,5 +1,5 @@
 /**
- * Part B: projection lag under the command load. The ledger (`infra/main.ts`, which runs every
+ * Part B: projection lag under the command load. The ledger (`infra/entry/main.ts`, which runs every
  * projection of `allProjectors` itself) as a child process on a fresh database, the terminal mix
  * of bench:commands at N connections, `GET /v1/ops/projections` polled every second during the
  * load (max events behind) and read once right after it (lag p50/p99 of the latest ≤ 5000 events
@@ -128,7 +128,7 @@ export async function runLag(config: LagConfig, say: Say): Promise<LagResult> {
   const secret = randomBytes(32).toString('base64url');
   await recreateDatabase(config.database);
   try {
-    say(`lag: infra/main.ts on ${config.database}, ${config.concurrency} connections, ${config.loadS} s (+${config.warmupS} s warm-up)`);
+    say(`lag: infra/entry/main.ts on ${config.database}, ${config.concurrency} connections, ${config.loadS} s (+${config.warmupS} s warm-up)`);
     const server = await startServer({
       label: 'ledger',
       script: join(config.root, 'infra', 'main.ts'),

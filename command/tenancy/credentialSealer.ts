@@ -1,7 +1,7 @@
 import type { EncryptedCredentials } from '../../domain/tenancy/index.js';
 
 /**
- * Encrypts a store's provider credentials before they reach the domain (infra/auth's
+ * Encrypts a store's provider credentials before they reach the domain (infra/adapters/auth's
  * `CredentialCipher` implements it with AES-256-GCM). `context` is the configuration's `spc_` id,
  * bound into the ciphertext so it cannot be replayed into another configuration.
  *

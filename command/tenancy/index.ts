@@ -20,7 +20,7 @@ export { registerClientPartner, type RegisterClientPartnerInput } from './regist
 
 /**
  * Registers every tenancy route. The app needs the zod validator and serializer compilers and the
- * authentication hook (infra/auth) that sets `request.principal`.
+ * authentication hook (infra/adapters/auth) that sets `request.principal`.
  *
  * @example registerTenancyRoutes(app, { context, credentials: authentication.credentials });
  */

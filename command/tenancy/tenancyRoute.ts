@@ -17,11 +17,11 @@ import type { CredentialSealer } from './credentialSealer.js';
 
 export type TenancyRouteDependencies = Readonly<{
   context: CommandContext;
-  /** Encrypts provider credentials (infra/auth's CredentialCipher). */
+  /** Encrypts provider credentials (infra/adapters/auth's CredentialCipher). */
   credentials: CredentialSealer;
 }>;
 
-/** OpenAPI: tenancy administration is for partner servers only (the scheme infra/http/openApi.ts declares). */
+/** OpenAPI: tenancy administration is for partner servers only (the scheme http/openApi.ts declares). */
 export const PARTNER_SECURITY = [{ partnerHmac: [] }];
 
 export type PartnerPrincipal = Extract<Principal, { kind: 'partner' }>;

@@ -123,7 +123,7 @@ export interface Subscription {
 
 /**
  * The event store port. Two adapters implement it (PostgreSQL, EventStoreDB) and pass one
- * conformance suite (infra/eventStore/conformance).
+ * conformance suite (infra/adapters/eventStore/conformance).
  *
  * Example:
  * ```ts

@@ -67,7 +67,7 @@ describe('npm start with no configuration', () => {
   it('runs on the embedded store in its data folder and stops cleanly on SIGTERM', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ledger-start-'));
     folders.push(folder);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/entry/main.ts'], {
       env: { PATH: process.env.PATH ?? '', LEDGER_DATA_DIR: join(folder, 'data'), PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

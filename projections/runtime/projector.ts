@@ -1,5 +1,5 @@
 /**
- * The contract between a read model and the projection runtime (infra/projections). A projector
+ * The contract between a read model and the projection runtime (infra/runtime/projections). A projector
  * owns a few tables; the runtime gives each *generation* of a projection its own PostgreSQL schema
  * (`rm_<name>_g<generation>`), creates the projector's tables there from `tables`, and calls
  * `apply` with batches of events in log order, inside one transaction that also moves the

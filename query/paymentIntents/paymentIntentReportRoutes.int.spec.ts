@@ -97,7 +97,7 @@ beforeAll(async () => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' } }, transform: jsonSchemaTransform });
-  // A stand-in for the ledger's problem handler (infra/http/problemDetails.ts), which this layer may not import.
+  // A stand-in for the ledger's problem handler (http/problemDetails.ts), which this layer may not import.
   app.setErrorHandler((error, _request, reply) => {
     if (!hasZodFastifySchemaValidationErrors(error)) throw error;
     return reply.code(400).type('application/problem+json').send(problem(400, 'validation_error', 'Bad Request', error.message));

@@ -5,7 +5,7 @@
  * event stream) answers, plus the store's business date (Asia/Tokyo, cut-off 04:00 in the fixture);
  * another tenant sees none of it.
  *
- * Needs `ledger.projections.caughtUp()` (the projection runtime, wired in infra/ledger.ts): until
+ * Needs `ledger.projections.caughtUp()` (the projection runtime, wired in infra/entry/ledger.ts): until
  * the ledger has it, these tests skip themselves.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';

@@ -1,7 +1,7 @@
 /**
- * What the query routes get from the composition root (infra/ledger.ts): a Kysely instance over the
+ * What the query routes get from the composition root (infra/entry/ledger.ts): a Kysely instance over the
  * read-model database, and the schema of the generation of each projection that serves queries
- * right now (a rebuild switches it; see infra/projections). Routes never name a schema themselves:
+ * right now (a rebuild switches it; see infra/runtime/projections). Routes never name a schema themselves:
  *
  * @example
  *   const schema = await readModels.servingSchema('payment_intents');

@@ -1,7 +1,7 @@
 /**
  * Runs one projector against the real PostgreSQL without the runtime: a fresh schema holding the
  * projector's tables, and `apply` in a transaction whose search_path is that schema — the same
- * conditions the runtime gives it (infra/projections). For projector specs.
+ * conditions the runtime gives it (infra/runtime/projections). For projector specs.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonObject, RecordedEvent } from '../../domain/eventStore/index.js';

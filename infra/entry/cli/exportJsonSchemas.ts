@@ -1,7 +1,7 @@
 /**
  * Writes the integration events' JSON Schemas to schemas/integration/json (run after changing the
  * contract; exportJsonSchemas.unit.spec.ts fails while the committed files differ):
- *   npx tsx infra/kafka/exportJsonSchemas.ts
+ *   npx tsx infra/entry/cli/exportJsonSchemas.ts
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

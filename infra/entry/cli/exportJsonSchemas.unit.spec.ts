@@ -7,7 +7,7 @@ import { JSON_SCHEMA_DIR, integrationJsonSchemas } from '../../adapters/kafka/js
 const directory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', JSON_SCHEMA_DIR);
 
 describe('committed JSON Schemas', () => {
-  it('equal what the zod contract generates (run `npx tsx infra/kafka/exportJsonSchemas.ts` after a change)', () => {
+  it('equal what the zod contract generates (run `npx tsx infra/entry/cli/exportJsonSchemas.ts` after a change)', () => {
     const generated = integrationJsonSchemas();
     const committed = readdirSync(directory).filter((file) => file.endsWith('.schema.json')).sort();
     expect(committed).toEqual([...generated.keys()].sort());

@@ -1,5 +1,5 @@
 /**
- * The relay's PostgreSQL state (infra/db/migrations/0004_relay.sql): its checkpoint, the per-intent
+ * The relay's PostgreSQL state (infra/adapters/db/migrations/0004_relay.sql): its checkpoint, the per-intent
  * contexts of the mapping, the singleton lock, and the backlog count for status reports.
  */
 import type { LogPosition } from '../../../domain/eventStore/index.js';

@@ -45,7 +45,7 @@ export const POSTGRES_EVENT_STORE_DEFAULTS = {
 /**
  * The PostgreSQL event store (also on PGlite). Appends go through group commit: one transaction
  * per batch (see appendBatch.ts); readers of the whole log use the transaction-id technique.
- * Schema: infra/db/migrations/0001_event_store.sql; design: docs/event-store.md.
+ * Schema: infra/adapters/db/migrations/0001_event_store.sql; design: docs/event-store.md.
  *
  * Example:
  * ```ts
