@@ -29,6 +29,7 @@ import {
   toStoreStreamName,
   toTerminalStreamName,
 } from '../../domain/tenancy/index.js';
+import { toClientReferenceStreamName } from '../../domain/clientReference/index.js';
 import type { SqlClient } from '../../infra/db/sqlClient.js';
 import type { TenantFixture } from '../support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../support/testLedger.js';
@@ -173,6 +174,9 @@ describe('a refused command changes nothing', () => {
       fc.asyncProperty(
         fc.array(fc.record({ kind: fc.nat(kinds.length - 1), amount: fc.integer({ min: 1, max: 999 }), reference: fc.constantFrom(null, 'order-1', 'used-1', 'bill-7') }), { minLength: 1, maxLength: 4 }),
         async (commands) => {
+          // Compared with the state before this run (so a counterexample shrinks to the culprit) and at the end with the first.
+          const runTablesBefore = await tableDigests(harness.ledger.client);
+          const runEventsBefore = await harness.eventCount();
           const keysBefore = await idempotencyRecords(harness.ledger.client);
           for (const { kind, amount, reference } of commands) {
             const refusal = kinds[kind];
@@ -181,8 +185,8 @@ describe('a refused command changes nothing', () => {
             expect({ name: refusal.name, status: response.statusCode, code: (JSON.parse(response.body) as { code?: string }).code }).toEqual({ name: refusal.name, status: refusal.status, code: refusal.code });
             seen.add(refusal.name);
           }
-          expect(await harness.eventCount()).toBe(eventsBefore);
-          expect(await tableDigests(harness.ledger.client)).toEqual(tablesBefore);
+          expect(await harness.eventCount()).toBe(runEventsBefore);
+          expect(await tableDigests(harness.ledger.client)).toEqual(runTablesBefore);
           const keysAfter = await idempotencyRecords(harness.ledger.client);
           for (const [id, record] of keysAfter) {
             if (keysBefore.get(id) === record) continue;
@@ -193,6 +197,8 @@ describe('a refused command changes nothing', () => {
       ),
       { numRuns: 30, seed: 9_003 },
     );
+    expect(await harness.eventCount()).toBe(eventsBefore);
+    expect(await tableDigests(harness.ledger.client)).toEqual(tablesBefore);
     expect(seen.size).toBeGreaterThan(kinds.length / 2);
   });
 });
@@ -212,5 +218,26 @@ describe('regression: a refused create does not burn its client_reference_id', (
     const again = await caller.post('/v1/payment_intents', { amount: 1200, mode: 'manual', client_reference_id: 'order-1' });
     expect(again.json()).toMatchObject({ status: 409, code: 'duplicate_reference' });
     expect(again.json<{ detail: string }>().detail).toContain(id);
+  });
+});
+
+describe('a crash between the reservation and the intent’s append', () => {
+  it('the retry under the same key creates the very intent the reservation names; another key gets duplicate_reference', async () => {
+    const tenant = await harness.tenant([]);
+    const caller = await harness.asTerminal(tenant);
+    const key = randomUUID();
+    const reservedIntentId = harness.ledger.context.newId('pi');
+    // What the crashed request left: its reservation, and no intent (its append never committed).
+    await harness.ledger.store.append(
+      toClientReferenceStreamName(tenant.storeId, 'order-9'),
+      [{ id: randomUUID(), type: 'ClientReferenceReserved', schemaVersion: 1, data: { paymentIntentId: reservedIntentId, scope: `terminal:${tenant.terminalId}`, key }, metadata: {} }],
+      { kind: 'no_stream' },
+    );
+    const body = { amount: 800, mode: 'manual', client_reference_id: 'order-9' };
+    const other = await caller.post('/v1/payment_intents', body);
+    expect(other.json()).toMatchObject({ status: 409, code: 'duplicate_reference' });
+    const retried = await caller.post('/v1/payment_intents', body, { key });
+    expect(retried.statusCode, retried.body).toBe(201);
+    expect(retried.json<{ id: string }>().id).toBe(reservedIntentId);
   });
 });
