@@ -5,7 +5,6 @@
  * rules are here. Anything that is not the caller's answers like a missing resource (404).
  */
 import type { MerchantStatus, StoreProviderConfigStatus, StoreStatus, TerminalStatus } from '../tenancy/index.js';
-import type { CreatePaymentIntent } from './commands.js';
 import { paymentIntentError } from './errors.js';
 
 /** The store stream, folded: its merchant once it was opened. */
@@ -33,7 +32,9 @@ export type PlacementFacts = Readonly<{
  * of the store's → the terminal is active → the named provider is configured and enabled for the
  * store. Returns the store's merchant, which the intent is created under.
  */
-export function requirePlacement(data: CreatePaymentIntent['data']): string {
+export function requirePlacement(
+  data: Readonly<{ clientPartnerId: string; storeId: string; terminalId: string; provider: string | null; placement: PlacementFacts }>,
+): string {
   const { store, merchant, terminal, providerConfig } = data.placement;
   if (store.status === 'not_opened' || merchant.status === 'not_onboarded' || merchant.clientPartnerId !== data.clientPartnerId) {
     throw paymentIntentError('tenancy.store_not_found', `store ${data.storeId} does not exist`);

@@ -38,7 +38,7 @@ import {
   sales,
   suspense,
 } from './chartOfAccounts.js';
-import { CONSUMPTION_TAX_RATE_PPM, FEE_REFUND_POLICY, feeFor } from '../fees/feeAccrual.js';
+import { CONSUMPTION_TAX_RATE_PPM, FEE_REFUND_POLICY, feeFor } from '../../domain/fees/index.js';
 import { entryId, postingId } from './journalIds.js';
 import type { BalanceEffect, EntryKind, Hold, HoldKind, JournalEntry, TransferCode } from './journalTypes.js';
 import { TRANSFER_CODES, holdKeyOf } from './journalTypes.js';
