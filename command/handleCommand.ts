@@ -65,6 +65,12 @@ export type ExecuteCommand<Command, Event extends DomainEventShape, State> = Rea
   idempotency?: Omit<IdempotencyCompletion, 'response'>;
   /** Checked on every load, before deciding: e.g. the caller may not see this stream. */
   guard?: (state: State) => void;
+  /**
+   * Runs after a decision that has events, before their append (again after a conflict): writes
+   * what the decision depends on in another stream (a create's client-reference reservation). A
+   * refused decision never gets here, so it writes nothing; a refusal thrown here stops the append.
+   */
+  beforeAppend?: () => Promise<void>;
 }>;
 
 export type CommandOutcome = Readonly<{ response: StoredResponse; appended: number }>;
@@ -84,6 +90,7 @@ export async function executeCommand<Command, Event extends DomainEventShape, St
     const after = decided.reduce((state, event) => request.aggregate.evolve(state, event), loaded.state);
     const response = request.respond(after, decided);
     if (decided.length === 0) return { response, appended: 0 };
+    await request.beforeAppend?.();
     const events = decided.map((event) => toNewEvent(context, event, request.metadata));
     const expected = loaded.revision < 0 ? ({ kind: 'no_stream' } as const) : ({ kind: 'exact', revision: loaded.revision } as const);
     const options = request.idempotency === undefined ? {} : { idempotency: { ...request.idempotency, response } };

@@ -1,8 +1,8 @@
+import { isDuplicateReferenceError } from '../domain/clientReference/index.js';
 import { isPaymentIntentError, type PaymentIntentErrorCode } from '../domain/paymentIntent/index.js';
 import { isSettlementError, settlementErrorStatus } from '../domain/settlement/index.js';
 import { TenancyError } from '../domain/tenancy/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
-import { DuplicateReferenceError } from '../command/paymentIntent/reserveClientReference.js';
 
 /**
  * The HTTP status of every PaymentIntent refusal; a `Record`, so the compiler keeps it complete.
@@ -19,6 +19,11 @@ const paymentIntentStatus: Record<PaymentIntentErrorCode, 404 | 409 | 422> = {
   'payment_intent.capture_method_not_supported': 422,
   'payment_intent.invalid_expiry': 422,
   'payment_intent.already_exists': 409,
+  'tenancy.store_not_found': 404,
+  'tenancy.store_closed': 409,
+  'tenancy.merchant_not_active': 409,
+  'tenancy.terminal_not_found': 404,
+  'tenancy.terminal_deactivated': 409,
   'payment_intent.not_found': 404,
   'payment_intent.mode_mismatch': 409,
   'payment_intent.invalid_state_transition': 409,
@@ -49,8 +54,8 @@ export function domainProblem(error: unknown): Problem | undefined {
     const status = paymentIntentStatus[error.code];
     return problem(status, error.code, TITLES[status] ?? 'Error', error.detail);
   }
-  if (error instanceof DuplicateReferenceError) {
-    return problem(409, 'duplicate_reference', 'Conflict', `${error.message}; GET that intent instead`);
+  if (isDuplicateReferenceError(error)) {
+    return problem(409, error.code, 'Conflict', `${error.detail}; GET that intent instead`);
   }
   if (isSettlementError(error)) {
     const status = settlementErrorStatus[error.code];

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CUTOFF_MINUTES_MAX,
   FEE_RATE_PPM_MAX,
   isClientPartnerId,
   isMerchantId,
@@ -16,8 +15,8 @@ import {
   providerCodes,
   REASON_LENGTH_MAX as DOMAIN_REASON_LENGTH_MAX,
   terminalModels,
-  TIME_ZONE_LENGTH_MAX,
 } from '../domain/tenancy/index.js';
+import { CUTOFF_MINUTES_MAX, TIME_ZONE_LENGTH_MAX } from '../domain/businessDay/index.js';
 import {
   clientPartnerIdSchema,
   configureStoreProviderBodySchema,

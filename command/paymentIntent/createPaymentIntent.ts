@@ -7,8 +7,7 @@ import { authConfig } from '../../http/authConfig.js';
 import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './runPaymentIntentCommand.js';
 import { resolvePlacement } from './resolvePlacement.js';
 import { idempotencyHeaders } from './headers.js';
-import { reserveClientReference } from './reserveClientReference.js';
-import { actorOf } from '../../http/principal.js';
+import { intentIdForReference, reserveClientReference } from './reserveClientReference.js';
 
 /** `POST /v1/payment_intents`: a terminal (at its store) or a partner server (naming store and terminal). */
 export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: PaymentIntentRouteDependencies): void {
@@ -33,20 +32,18 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
         allowPaymentToken: false,
         prepare: async (principal, key) => {
           const placement = await resolvePlacement(dependencies.context, principal, { storeId: body.store_id, terminalId: body.terminal_id, provider: body.provider });
-          const paymentIntentId =
-            body.client_reference_id === null
-              ? newPaymentIntentId
-              : await reserveClientReference(dependencies.context, {
-                  storeId: placement.storeId,
-                  clientReferenceId: body.client_reference_id,
-                  paymentIntentId: newPaymentIntentId,
-                  key,
-                  actor: actorOf(principal),
-                });
-          const paymentToken = await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: placement.merchantId });
+          const reference =
+            body.client_reference_id === null ? null : { storeId: placement.storeId, clientReferenceId: body.client_reference_id, key };
+          const paymentIntentId = reference === null ? newPaymentIntentId : await intentIdForReference(dependencies.context, reference, newPaymentIntentId);
+          const store = placement.facts.store;
+          // A store that does not exist has no merchant to sign for; the create is refused anyway.
+          const paymentToken =
+            store.status === 'not_opened' ? undefined : await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: store.merchantId });
           return {
             paymentIntentId,
-            extra: { payment_token: paymentToken },
+            ...(paymentToken === undefined ? {} : { extra: { payment_token: paymentToken } }),
+            // Only an accepted create reserves its reference, just before the intent's append.
+            ...(reference === null ? {} : { beforeAppend: (metadata) => reserveClientReference(dependencies.context, { ...reference, paymentIntentId, metadata }) }),
             command: (_, now) => ({
               type: 'CreatePaymentIntent',
               data: {
@@ -57,9 +54,9 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
                 provider: body.provider,
                 captureMethod: body.capture_method,
                 clientPartnerId: placement.clientPartnerId,
-                merchantId: placement.merchantId,
                 storeId: placement.storeId,
                 terminalId: placement.terminalId,
+                placement: placement.facts,
                 clientReferenceId: body.client_reference_id,
                 expiresAt: new Date(Date.parse(now) + body.expires_in_seconds * 1000).toISOString(),
               },

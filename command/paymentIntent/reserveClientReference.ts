@@ -1,55 +1,48 @@
-import { WrongExpectedVersionError } from '../../domain/eventStore/index.js';
-import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
+import {
+  clientReferenceDecider,
+  reservedUnder,
+  toClientReferenceStreamName,
+  type ClientReferenceState,
+  type ReservingKey,
+} from '../../domain/clientReference/index.js';
+import type { EventMetadata } from '../../domain/eventStore/index.js';
 import { paymentIntentDecider, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { CommandContext } from '../commandContext.js';
-import { loadAggregate } from '../handleCommand.js';
+import { executeCommand, loadAggregate } from '../handleCommand.js';
 
-/** The order or bill reference was already used for another intent of the store (payments.md (d) rule 15). */
-export class DuplicateReferenceError extends Error {
-  override readonly name = 'DuplicateReferenceError';
-  constructor(
-    readonly clientReferenceId: string,
-    readonly paymentIntentId: string,
-  ) {
-    super(`client_reference_id ${clientReferenceId} is already used by payment intent ${paymentIntentId}`);
-  }
-}
+export type ClientReferenceRequest = Readonly<{ storeId: string; clientReferenceId: string; key: ReservingKey }>;
 
-export const CLIENT_REFERENCE_RESERVED = 'ClientReferenceReserved';
-
-type Reservation = Readonly<{ paymentIntentId: string; scope: string; key: string }>;
-
-export function toClientReferenceStreamName(storeId: string, clientReferenceId: string): string {
-  return `ClientReference-${storeId}-${clientReferenceId}`;
+/**
+ * The intent a create should write: the one this idempotency key reserved the reference for
+ * (a retry after a crash between the reservation and the intent's append), when that intent was
+ * never written; otherwise `newPaymentIntentId`. Reads only; writes nothing.
+ */
+export async function intentIdForReference(context: CommandContext, request: ClientReferenceRequest, newPaymentIntentId: string): Promise<string> {
+  const stream = toClientReferenceStreamName(request.storeId, request.clientReferenceId);
+  const state: ClientReferenceState = (await loadAggregate(context, clientReferenceDecider, stream)).state;
+  const reserved = reservedUnder(state, request.key);
+  if (reserved === null) return newPaymentIntentId;
+  const intent = await loadAggregate(context, paymentIntentDecider, toPaymentIntentStreamName(reserved));
+  return intent.state.status === 'absent' ? reserved : newPaymentIntentId;
 }
 
 /**
- * Reserves a store's `client_reference_id` for a new intent, permanently (it outlives idempotency
- * records): the first append to `ClientReference-{store}-{ref}` wins. Returns the intent id to
- * create: the new one, or — when this same idempotency key reserved it and crashed before the
- * intent was written — the one it reserved then. Any other holder makes it a duplicate.
+ * Reserves the reference for `paymentIntentId` (the ClientReference decider, `no_stream` first):
+ * called only once the create was decided and accepted, before the intent's append. Another
+ * holder → `DuplicateReferenceError` (409 duplicate_reference), and nothing is written.
  */
 export async function reserveClientReference(
   context: CommandContext,
-  input: Readonly<{ storeId: string; clientReferenceId: string; paymentIntentId: string; key: IdempotencyKeyRef; actor: string }>,
-): Promise<string> {
-  const stream = toClientReferenceStreamName(input.storeId, input.clientReferenceId);
-  const reservation: Reservation = { paymentIntentId: input.paymentIntentId, scope: input.key.scope, key: input.key.key };
-  try {
-    await context.store.append(stream, [{ id: context.newUuid(), type: CLIENT_REFERENCE_RESERVED, schemaVersion: 1, data: reservation, metadata: { actor: input.actor, idempotencyKey: input.key.key } }], {
-      kind: 'no_stream',
-    });
-    return input.paymentIntentId;
-  } catch (error) {
-    if (!(error instanceof WrongExpectedVersionError)) throw error;
-  }
-  const [first] = await context.store.readStream(stream, { maxCount: 1 });
-  const holder = first?.data;
-  const heldBy = typeof holder?.paymentIntentId === 'string' ? holder.paymentIntentId : 'unknown';
-  const sameRequest = holder?.scope === input.key.scope && holder.key === input.key.key;
-  if (sameRequest) {
-    const existing = await loadAggregate(context, paymentIntentDecider, toPaymentIntentStreamName(heldBy));
-    if (existing.state.status === 'absent') return heldBy;
-  }
-  throw new DuplicateReferenceError(input.clientReferenceId, heldBy);
+  request: ClientReferenceRequest & Readonly<{ paymentIntentId: string; metadata: EventMetadata }>,
+): Promise<void> {
+  await executeCommand(context, {
+    aggregate: clientReferenceDecider,
+    stream: toClientReferenceStreamName(request.storeId, request.clientReferenceId),
+    command: () => ({
+      type: 'ReserveClientReference' as const,
+      data: { storeId: request.storeId, clientReferenceId: request.clientReferenceId, paymentIntentId: request.paymentIntentId, reservedBy: request.key },
+    }),
+    respond: () => ({ status: 200, body: '{}' }),
+    metadata: request.metadata,
+  });
 }

@@ -27,6 +27,8 @@ export type PreparedCommand = Readonly<{
   command: (state: PaymentIntent, now: string) => PaymentIntentCommand;
   /** Extra response fields (the create response's payment_token). */
   extra?: Readonly<Record<string, string>>;
+  /** Writes what an accepted decision depends on, before its append (see `ExecuteCommand.beforeAppend`). */
+  beforeAppend?: (metadata: EventMetadata) => Promise<void>;
 }>;
 
 export type PaymentIntentCommandRun = Readonly<{
@@ -72,6 +74,8 @@ export async function runPaymentIntentCommand(
   return runIdempotentCommand(dependencies.context, request, reply, principal, async (key) => {
     const prepared = await run.prepare(principal, key);
     const paymentIntentId = prepared.paymentIntentId ?? run.paymentIntentId;
+    const metadata = eventMetadata(request, principal, key);
+    const { beforeAppend } = prepared;
     return executeCommand(dependencies.context, {
       aggregate: paymentIntentDecider,
       stream: toPaymentIntentStreamName(paymentIntentId),
@@ -83,8 +87,9 @@ export async function runPaymentIntentCommand(
         if (state.status === 'absent') throw paymentIntentError('payment_intent.not_found', `no payment intent ${paymentIntentId}`);
         return serialize(run.successStatus, { ...renderPaymentIntent(state), ...prepared.extra });
       },
-      metadata: eventMetadata(request, principal, key),
+      metadata,
       idempotency: key,
+      ...(beforeAppend === undefined ? {} : { beforeAppend: () => beforeAppend(metadata) }),
     });
   });
 }

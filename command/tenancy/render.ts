@@ -4,8 +4,6 @@
  */
 import {
   invariant,
-  settingsOn,
-  storeBusinessDate,
   type ConfiguredStoreProviderConfig,
   type ExistingStore,
   type MerchantState,
@@ -15,6 +13,7 @@ import {
   type StoreState,
   type TerminalState,
 } from '../../domain/tenancy/index.js';
+import { settingsOn, storeBusinessDate } from '../../domain/businessDay/index.js';
 import type { MerchantResource, StoreProviderConfigResource, StoreResource, TerminalResource } from '../../schemas/tenancy.js';
 
 /** @example reply.send(renderMerchant(merchantState)) // { id: 'mer_…', object: 'merchant', … } */

@@ -7,6 +7,7 @@
  * All instants are canonical ISO 8601 UTC with milliseconds (`2025-06-01T10:00:00.000Z`).
  */
 import type { Money } from '../shared/index.js';
+import type { PlacementFacts } from './placement.js';
 import type {
   CaptureMethod,
   CardBrand,
@@ -29,10 +30,12 @@ export type CreatePaymentIntent = CommandOf<
     /** The QR provider (e.g. `paypay`); required for `pgw_processed`, null otherwise. */
     provider: string | null;
     captureMethod: CaptureMethod;
+    /** The caller's client partner: the store's merchant must be one of its merchants. */
     clientPartnerId: string;
-    merchantId: string;
     storeId: string;
     terminalId: string;
+    /** Facts read from the tenancy streams; the intent's merchant is the store's. */
+    placement: PlacementFacts;
     clientReferenceId: string | null;
     /** When an unpaid intent may be expired by the sweeper. */
     expiresAt: string;

@@ -1,15 +1,17 @@
 /**
  * CreatePaymentIntent (payments.md T1/T2). Guards, in precedence order:
  * ids → timestamps → amount → provider matches the mode → capture method fits the mode →
- * idempotency (same data → `[]`, other data → `already_exists`) → expiry after creation.
- * The clock-dependent rule comes after the idempotency check, so a late retry of an accepted
- * create still answers `[]`.
+ * idempotency (same data → `[]`, other data → `already_exists`) → placement (the tenancy facts:
+ * store the caller's and open, merchant active, terminal the store's and active, provider
+ * enabled; see placement.ts) → expiry after creation. The fact- and clock-dependent rules come
+ * after the idempotency check, so a late retry of an accepted create still answers `[]`.
  */
 import { Money, isAtOrAfter } from '../shared/index.js';
 import type { CreatePaymentIntent } from './commands.js';
 import { paymentIntentError } from './errors.js';
 import type { PaymentIntentCreated } from './events.js';
 import { requireIdentifiers, requireInstants, requirePositiveAmount } from './guards.js';
+import { requirePlacement } from './placement.js';
 import type { ExistingPaymentIntent, PaymentIntent } from './state.js';
 
 type Creation = CreatePaymentIntent['data'];
@@ -21,7 +23,8 @@ function isSameCreation(state: ExistingPaymentIntent, data: Creation): boolean {
     state.provider === data.provider &&
     state.captureMethod === data.captureMethod &&
     state.clientPartnerId === data.clientPartnerId &&
-    state.merchantId === data.merchantId &&
+    data.placement.store.status !== 'not_opened' &&
+    state.merchantId === data.placement.store.merchantId &&
     state.storeId === data.storeId &&
     state.terminalId === data.terminalId &&
     state.clientReferenceId === data.clientReferenceId &&
@@ -49,7 +52,6 @@ export function createPaymentIntent(command: CreatePaymentIntent, state: Payment
   requireIdentifiers({
     paymentIntentId: data.paymentIntentId,
     clientPartnerId: data.clientPartnerId,
-    merchantId: data.merchantId,
     storeId: data.storeId,
     terminalId: data.terminalId,
     clientReferenceId: data.clientReferenceId,
@@ -62,6 +64,8 @@ export function createPaymentIntent(command: CreatePaymentIntent, state: Payment
     if (isSameCreation(state, data)) return [];
     throw paymentIntentError('payment_intent.already_exists', `${data.paymentIntentId} was created with other data.`);
   }
+  const merchantId = requirePlacement(data);
+  requireIdentifiers({ merchantId });
   if (isAtOrAfter(data.now, data.expiresAt)) {
     throw paymentIntentError('payment_intent.invalid_expiry', 'expiresAt must be after now.');
   }
@@ -72,7 +76,7 @@ export function createPaymentIntent(command: CreatePaymentIntent, state: Payment
       mode: data.mode,
       provider: data.provider,
       clientPartnerId: data.clientPartnerId,
-      merchantId: data.merchantId,
+      merchantId,
       storeId: data.storeId,
       terminalId: data.terminalId,
       occurredAt: data.now,

@@ -18,6 +18,12 @@ export const paymentIntentErrorMeanings = Object.freeze({
   'payment_intent.capture_method_not_supported': 'Cash intents cannot use manual capture.',
   'payment_intent.invalid_expiry': 'The expiry is not after the creation time.',
   'payment_intent.already_exists': 'The intent id was already used with different data.',
+  // Placement (the tenancy facts of a create; the codes are the tenancy ones, stable on the API).
+  'tenancy.store_not_found': "The store does not exist or is not the caller's.",
+  'tenancy.store_closed': 'The store is closed.',
+  'tenancy.merchant_not_active': "The store's merchant is suspended or closed.",
+  'tenancy.terminal_not_found': "The terminal is not one of the store's terminals.",
+  'tenancy.terminal_deactivated': 'The terminal is deactivated.',
   // Existence and applicability.
   'payment_intent.not_found': 'The intent has not been created.',
   'payment_intent.mode_mismatch': "The command does not apply to the intent's payment mode.",

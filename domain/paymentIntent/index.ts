@@ -10,6 +10,7 @@ export type * from './commands.js';
 export type * from './events.js';
 export type * from './state.js';
 export type * from './vocabulary.js';
+export type * from './placement.js';
 export { paymentIntentEventTypes } from './events.js';
 export { compensationMethodsByRequirement, paymentMethodTypeByMode } from './vocabulary.js';
 export { isPaymentIntentError, paymentIntentError, paymentIntentErrorMeanings } from './errors.js';

@@ -10,7 +10,8 @@
  * snapshot of the day's totals at the close's place in the log and reports anything projected for
  * the day afterwards as adjustments after close.
  */
-import { businessDate, isBusinessDate, isClientPartnerId, isMerchantId, isProviderCode, type ProviderCode } from '../tenancy/index.js';
+import { isBusinessDate, latestBusinessDateAnywhere } from '../businessDay/index.js';
+import { isClientPartnerId, isMerchantId, isProviderCode, type ProviderCode } from '../tenancy/index.js';
 import type { Decider } from '../shared/index.js';
 import { isIsoInstant } from '../shared/index.js';
 import { SettlementError } from './errors.js';
@@ -19,12 +20,6 @@ const batchIdPattern = /^stb_[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 /** A settlement batch id: `stb_` + ULID. */
 export const isSettlementBatchId = (value: string): boolean => batchIdPattern.test(value);
-
-/**
- * The IANA zone furthest ahead of UTC (UTC+14, Line Islands; POSIX signs are inverted). No store's
- * business date is ever later than the calendar date there: a cut-off only moves a day later.
- */
-export const EARLIEST_TIME_ZONE = 'Etc/GMT-14';
 
 /** @example toSettlementBatchStreamName('mer_01…', 'paypay', '2025-06-01') === 'SettlementBatch-mer_01…-paypay-2025-06-01' */
 export const toSettlementBatchStreamName = (merchantId: string, provider: string, businessDate: string): string =>
@@ -110,8 +105,7 @@ export function closeSettlementBatch(command: CloseSettlementBatch, state: Settl
       `The ${state.provider} batch of ${state.businessDate} was closed at ${state.closedAt} as ${state.batchId}.`,
     );
   }
-  const latestBusinessDate = businessDate(data.now, EARLIEST_TIME_ZONE, 0);
-  if (data.businessDate > latestBusinessDate) {
+  if (data.businessDate > latestBusinessDateAnywhere(data.now)) {
     throw new SettlementError('settlement.business_day_not_over', `Business day ${data.businessDate} has not begun anywhere yet.`);
   }
   const { batchId, clientPartnerId, merchantId, provider, businessDate: date, now } = data;

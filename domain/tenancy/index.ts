@@ -8,16 +8,6 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './providerCode.js';
 export * from './decider.js';
-export {
-  CUTOFF_MINUTES_MAX,
-  TIME_ZONE_LENGTH_MAX,
-  addDays,
-  businessDate,
-  isBusinessDate,
-  isValidCutoffMinutes,
-  isValidTimeZone,
-} from './businessDate.js';
-export * from './businessDaySchedule.js';
 export { NAME_LENGTH_MAX, REASON_LENGTH_MAX } from './validation.js';
 export { PUBLIC_KEY_LENGTH_MAX } from './publicKey.js';
 

@@ -5,13 +5,16 @@
  * Cross-aggregate facts arrive in the command: OpenStore carries `merchantStatus`, which the
  * command handler reads from the Merchant stream.
  */
-import { businessDate, isBusinessDate, isValidCutoffMinutes, isValidTimeZone } from './businessDate.js';
 import {
   BUSINESS_DAY_PERIODS_MAX,
+  businessDate,
+  isBusinessDate,
+  isValidCutoffMinutes,
+  isValidTimeZone,
   sameSchedule,
   scheduleChange,
   storeBusinessDate,
-} from './businessDaySchedule.js';
+} from '../businessDay/index.js';
 import { unknownCommand, type Decider } from './decider.js';
 import { invariant, TenancyError } from './errors.js';
 import type { MerchantId, StoreId } from './ids.js';

@@ -1,12 +1,11 @@
 /**
  * Store: a shop of a merchant (one stream per store). It owns the business-day definition that
  * sales reports and settlement use: an IANA time zone and a cut-off in minutes after local
- * midnight, changeable from a future business date (see businessDaySchedule.ts).
+ * midnight, changeable from a future business date (see domain/businessDay).
  *
  * Statuses: not_opened → open → closed. `closed` is final.
  */
-import type { BusinessDaySchedule } from './businessDaySchedule.js';
-import { scheduleChange } from './businessDaySchedule.js';
+import { scheduleChange, type BusinessDaySchedule } from '../businessDay/index.js';
 import { ignoreUnknownEvent } from './decider.js';
 import type { MerchantId, StoreId } from './ids.js';
 

@@ -11,8 +11,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays } from './businessDate.js';
-import { storeBusinessDate, type BusinessDaySchedule } from './businessDaySchedule.js';
+import { addDays, storeBusinessDate, type BusinessDaySchedule } from '../businessDay/index.js';
 import { evolveAll } from './decider.js';
 import { runCommands, specify } from './deciderSpecification.js';
 import { parseMerchantId, parseStoreId } from './ids.js';

@@ -3,7 +3,7 @@
  * shown in portals, receipts and audit trails, so they must be non-blank, bounded and free of
  * control characters; the edge schema enforces the same limits.
  */
-import { isInstant } from './calendar.js';
+import { isInstant } from '../businessDay/index.js';
 import { invariant, TenancyError } from './errors.js';
 
 export const NAME_LENGTH_MAX = 200;

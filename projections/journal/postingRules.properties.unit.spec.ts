@@ -13,7 +13,7 @@ import { amountRefundPending, amountRefunded, attemptsRequiringCompensation } fr
 import { run, scenarios } from '../../domain/paymentIntent/testing/commandSequences.js';
 import { approved, authorized, cardAuthOnly, commandsFor, qrPreAuth, yen } from '../../domain/paymentIntent/testing/fixtures.js';
 import { decideAll } from '../integration/testing/paymentScenarios.js';
-import { accrueFee } from '../fees/feeAccrual.js';
+import { accrueFee } from '../../domain/fees/index.js';
 import { ACCOUNT_CODES } from './chartOfAccounts.js';
 import type { JournalEntry } from './journalTypes.js';
 import { JournalBook, nextEventId } from './testing/journalBook.js';

@@ -11,7 +11,7 @@
  * Newest first is `(created_at DESC, id DESC)`: stable (neither column ever changes) and unique
  * (the id). Each secondary index leads with one tenant level and ends with that sort key, so every
  * list is an index range scan in its own order; status, mode and provider are filters on it, and a
- * business-date range also bounds `created_at` (query/paymentIntents/businessDateWindow.ts). Only
+ * business-date range also bounds `created_at` (domain/businessDay/creationWindow.ts). Only
  * columns that never change after creation are indexed, so an update can stay a HOT update
  * (fillfactor leaves room). No index on status: it changes with almost every event, and indexing
  * it would make every such update a non-HOT one.

@@ -17,7 +17,7 @@
  * Fees: card payments (`external`) use the store's `card` provider config (its acquirer), QR
  * payments (`pgw_processed`) the intent's provider's config, cash none; the config in force at this
  * point of the log (TenancyReference), computed by the one fee rule the journal uses too
- * (projections/fees): a config applies only to payments in its currency.
+ * (domain/fees): a config applies only to payments in its currency.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import type {
@@ -29,7 +29,7 @@ import type {
 } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
 import type { TenancyReference } from '../tenancyReference/index.js';
-import { feeFor } from '../fees/feeAccrual.js';
+import { feeFor } from '../../domain/fees/index.js';
 
 /** The provider code of a store's card acquirer configuration. */
 export const CARD_PROVIDER_CODE = 'card';

@@ -15,8 +15,8 @@
  * accrues no fee.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import type { BusinessDaySchedule, ProviderFees, StoreEvent, StoreProviderConfigEvent } from '../../domain/tenancy/index.js';
-import { scheduleChange, storeBusinessDate } from '../../domain/tenancy/index.js';
+import { scheduleChange, storeBusinessDate, type BusinessDaySchedule } from '../../domain/businessDay/index.js';
+import type { ProviderFees, StoreEvent, StoreProviderConfigEvent } from '../../domain/tenancy/index.js';
 import type { ProjectionSql } from '../runtime/projector.js';
 
 export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([

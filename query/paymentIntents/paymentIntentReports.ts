@@ -10,7 +10,7 @@ import { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.j
 import type { ListPaymentIntentReportsQuery, PaymentIntentReport } from '../../schemas/paymentIntentQuery.js';
 import type { QueryScope } from '../queryScope.js';
 import type { ReadModels } from '../../schemas/readModels/readModels.js';
-import { createdWindowOfBusinessDates } from './businessDateWindow.js';
+import { createdWindowOfBusinessDates } from '../../domain/businessDay/index.js';
 
 type Db = Kysely<Record<string, never> & PaymentIntentTables>;
 type Where = ExpressionBuilder<PaymentIntentTables, 'payment_intents'>;

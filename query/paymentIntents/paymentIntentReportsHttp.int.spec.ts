@@ -9,7 +9,7 @@
  * the ledger has it, these tests skip themselves.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { businessDate } from '../../domain/tenancy/index.js';
+import { businessDate } from '../../domain/businessDay/index.js';
 import type { TenantFixture } from '../../test/support/tenancyFixtures.js';
 import { startTestbed, type HttpCaller, type TestLedger } from '../../test/support/testLedger.js';
 

@@ -4,7 +4,7 @@
  * tenant isolation and bad queries (400 problems, never a 500).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, businessDate } from '../../domain/tenancy/index.js';
+import { addDays, businessDate } from '../../domain/businessDay/index.js';
 import type { TenantFixture } from '../../test/support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../../test/support/testLedger.js';
 

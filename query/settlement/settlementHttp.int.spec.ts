@@ -5,7 +5,7 @@
  * frozen totals, the live totals and the adjustments after close.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, businessDate } from '../../domain/tenancy/index.js';
+import { addDays, businessDate } from '../../domain/businessDay/index.js';
 import type { TenantFixture } from '../../test/support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../../test/support/testLedger.js';
 

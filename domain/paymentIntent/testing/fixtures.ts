@@ -16,6 +16,7 @@ import type {
   RefundReason,
   UserCancellationReason,
 } from '../index.js';
+import { acceptedPlacement } from './placement.js';
 
 export const at = {
   created: '2025-06-01T10:00:00.000Z',
@@ -65,6 +66,7 @@ export function commandsFor(setup: Setup) {
         data: {
           ...ids,
           ...setup,
+          placement: acceptedPlacement(ids, data.provider === undefined ? setup.provider : data.provider),
           now: at.created,
           amount: price,
           clientReferenceId: 'ref_01',

@@ -5,6 +5,7 @@
 import type { CardBrand, PaymentIntentCommand, PaymentIntentEvent, PaymentMode } from '../../../domain/paymentIntent/index.js';
 import { decide, evolve, initialState } from '../../../domain/paymentIntent/index.js';
 import type { Money } from '../../../domain/shared/index.js';
+import { acceptedPlacement } from '../../../domain/paymentIntent/testing/placement.js';
 
 export type IntentIds = Readonly<{
   paymentIntentId: string;
@@ -51,19 +52,23 @@ export function commandsFor(ids: IntentIds, now: string) {
   const base = { paymentIntentId: ids.paymentIntentId, now };
   const expiresAt = new Date(Date.parse(now) + 900_000).toISOString();
   return {
-    create: (mode: PaymentMode, amount: number, options: CreateOptions = {}): PaymentIntentCommand => ({
-      type: 'CreatePaymentIntent',
-      data: {
-        ...ids,
-        now,
-        amount: yen(amount),
-        mode,
-        provider: options.provider ?? (mode === 'pgw_processed' ? 'paypay' : null),
-        captureMethod: options.captureMethod ?? 'automatic',
-        clientReferenceId: options.clientReferenceId ?? null,
-        expiresAt,
-      },
-    }),
+    create: (mode: PaymentMode, amount: number, options: CreateOptions = {}): PaymentIntentCommand => {
+      const provider = options.provider ?? (mode === 'pgw_processed' ? 'paypay' : null);
+      return {
+        type: 'CreatePaymentIntent',
+        data: {
+          ...ids,
+          placement: acceptedPlacement(ids, provider),
+          now,
+          amount: yen(amount),
+          mode,
+          provider,
+          captureMethod: options.captureMethod ?? 'automatic',
+          clientReferenceId: options.clientReferenceId ?? null,
+          expiresAt,
+        },
+      };
+    },
     payCash: (tendered: number, attemptId = 'att_1'): PaymentIntentCommand => ({
       type: 'ConfirmPaymentIntent',
       data: { ...base, attemptId, paymentMethod: { type: 'cash', tendered: yen(tendered) } },

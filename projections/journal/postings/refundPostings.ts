@@ -1,6 +1,6 @@
 /** Refunds (2001): PENDING when requested (hold `refund`), posted in full on success, voided on failure. No fee reversal. */
 import { channelOf, fundsAccount, refunds } from '../chartOfAccounts.js';
-import { FEE_REFUND_POLICY } from '../../fees/feeAccrual.js';
+import { FEE_REFUND_POLICY } from '../../../domain/fees/index.js';
 import { TRANSFER_CODES, holdKeyOf } from '../journalTypes.js';
 import type { Draft, Plan, PostingOf } from './plan.js';
 import { openHold, postLines, resolveHold, transfer } from './plan.js';

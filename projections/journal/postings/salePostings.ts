@@ -1,7 +1,7 @@
 /** Sales: cash (1001), card / QR auto-capture (1002 / 1003), and the fee accrual on them (3001). */
 import type { NonCashChannel } from '../chartOfAccounts.js';
 import { channelOf, feeProviderCodeOf, feesPayable, fundsAccount, inputConsumptionTax, mdrFees, receivable, requireNonCash, sales } from '../chartOfAccounts.js';
-import { CONSUMPTION_TAX_RATE_PPM, feeFor } from '../../fees/feeAccrual.js';
+import { CONSUMPTION_TAX_RATE_PPM, feeFor } from '../../../domain/fees/index.js';
 import { TRANSFER_CODES } from '../journalTypes.js';
 import type { Draft, Line, Plan, PostingInput, PostingOf } from './plan.js';
 import { detailsMetadata, transfer } from './plan.js';

@@ -3,7 +3,7 @@
  * provider configurations (its fees), shaped exactly as the tenancy deciders record them.
  */
 import type { StoreOpened, StoreProviderConfigFeesUpdated, StoreProviderConfigured } from '../../../domain/tenancy/index.js';
-import { businessDate } from '../../../domain/tenancy/index.js';
+import { businessDate } from '../../../domain/businessDay/index.js';
 
 type Event = Readonly<{ stream: string; event: Readonly<{ type: string; data: object }> }>;
 

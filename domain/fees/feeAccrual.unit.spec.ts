@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accrueFee, feeFor, roundHalfUp } from './feeAccrual.js';
+import { accrueFee, feeFor, roundHalfUp } from './index.js';
 
 const jpy = (feeRatePpm: number, fixedFeeMinor = 0) => ({ feeRatePpm, fixedFeeMinor, currency: 'JPY' });
 

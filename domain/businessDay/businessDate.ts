@@ -144,3 +144,16 @@ function computeBusinessDate(epochMs: number, timeZone: string, cutoffMinutes: n
 }
 
 export { addDays };
+
+/**
+ * The IANA zone furthest ahead of UTC (UTC+14, Line Islands; POSIX signs are inverted). No store's
+ * business date is ever later than the calendar date there: a cut-off only moves a day later.
+ */
+export const EARLIEST_TIME_ZONE = 'Etc/GMT-14';
+
+/**
+ * The latest business date any store can be in at `instantIso`: the calendar date in UTC+14.
+ *
+ * @example latestBusinessDateAnywhere('2025-06-01T10:00:00.000Z') === '2025-06-02'
+ */
+export const latestBusinessDateAnywhere = (instantIso: string): string => businessDate(instantIso, EARLIEST_TIME_ZONE, 0);

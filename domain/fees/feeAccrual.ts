@@ -12,7 +12,7 @@
  * @example accrueFee(10_000, { feeRatePpm: 30_000, fixedFeeMinor: 0 }) // { mdrMinor: 300, taxMinor: 30, totalMinor: 330, … }
  * @example accrueFee(8_000, { feeRatePpm: 16_000, fixedFeeMinor: 0 })  // { mdrMinor: 128, taxMinor: 13, totalMinor: 141, … } (12.8 → 13)
  */
-import type { ProviderFees } from '../../domain/tenancy/index.js';
+import type { ProviderFees } from '../tenancy/index.js';
 
 export const PARTS_PER_MILLION = 1_000_000;
 

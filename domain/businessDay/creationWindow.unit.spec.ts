@@ -6,8 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, businessDate, storeBusinessDate, type BusinessDaySchedule } from '../../domain/tenancy/index.js';
-import { createdWindowOfBusinessDates } from './businessDateWindow.js';
+import { addDays, businessDate, createdWindowOfBusinessDates, storeBusinessDate, type BusinessDaySchedule } from './index.js';
 
 const zones = ['Etc/GMT+12', 'Pacific/Pago_Pago', 'America/St_Johns', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Etc/GMT-14'];
 const instants = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }).map((ms) => new Date(ms).toISOString());
