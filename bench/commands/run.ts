@@ -130,7 +130,7 @@ async function measureLedger(config: Config, database: string): Promise<Measured
   log(`ours: infra/entry/main.ts on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
   const server = await startServer({
     label: 'ledger',
-    script: join(ROOT, 'infra', 'main.ts'),
+    script: join(ROOT, 'infra', 'entry', 'main.ts'),
     nodeArguments: config.ledgerNodeArguments,
     port: config.ledgerPort,
     environment: {

@@ -131,7 +131,7 @@ export async function runLag(config: LagConfig, say: Say): Promise<LagResult> {
     say(`lag: infra/entry/main.ts on ${config.database}, ${config.concurrency} connections, ${config.loadS} s (+${config.warmupS} s warm-up)`);
     const server = await startServer({
       label: 'ledger',
-      script: join(config.root, 'infra', 'main.ts'),
+      script: join(config.root, 'infra', 'entry', 'main.ts'),
       port: config.ledgerPort,
       environment: { DATABASE_URL: databaseUrl(config.database), LOG_LEVEL: config.ledgerLogLevel, LEDGER_OPERATOR_SECRET: secret },
       readyPath: '/ready',

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSON_SCHEMA_DIR, integrationJsonSchemas } from '../../adapters/kafka/jsonSchemas.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const directory = join(root, JSON_SCHEMA_DIR);
 const files = integrationJsonSchemas();
 mkdirSync(directory, { recursive: true });

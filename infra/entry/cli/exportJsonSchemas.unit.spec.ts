@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_DIR, integrationJsonSchemas } from '../../adapters/kafka/jsonSchemas.js';
 
-const directory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', JSON_SCHEMA_DIR);
+const directory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', JSON_SCHEMA_DIR);
 
 describe('committed JSON Schemas', () => {
   it('equal what the zod contract generates (run `npx tsx infra/entry/cli/exportJsonSchemas.ts` after a change)', () => {

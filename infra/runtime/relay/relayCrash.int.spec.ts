@@ -18,7 +18,7 @@ import { readRelayCheckpoint } from './relayDb.js';
 import { dedupeById, expectedMessagesAfter, idsByKey } from '../../../test/support/kafka/expectedMessages.js';
 import { createTopic, deleteCreatedTopics, startCollector, testBrokers, uniqueName, waitUntil, type Collector } from '../../../test/support/kafka/kafkaTestKit.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const brokers = testBrokers();
 const KILL_AFTER_BATCH = 3;
 let harness: TestLedger;
@@ -44,7 +44,7 @@ type ChildBatch = { batch: number; messages: number; checkpoint: string };
 /** Runs testing/relayChild.ts until it dies; returns how it ended and the batches it reported. */
 function runChildRelay(env: Record<string, string>): Promise<{ signal: NodeJS.Signals | null; batches: ChildBatch[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'kafka', 'testing', 'relayChild.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'kafka', 'relayChild.ts')], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
