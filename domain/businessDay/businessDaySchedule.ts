@@ -21,6 +21,14 @@ export interface BusinessDayPeriod extends BusinessDaySettings {
 
 export type BusinessDaySchedule = readonly [BusinessDayPeriod, ...BusinessDayPeriod[]];
 
+/**
+ * The platform default, for a store whose opening is not in the log (imported or test data):
+ * Asia/Tokyo, the business day starting at 00:00, from the beginning of time.
+ */
+export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([
+  Object.freeze({ effectiveFromBusinessDate: '0001-01-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 0 }),
+]);
+
 /** Changes are rare (a handful in a store's life); the bound keeps the state small. */
 export const BUSINESS_DAY_PERIODS_MAX = 100;
 

@@ -12,6 +12,7 @@ import { deciderSpec } from '../shared/testing/deciderSpec.js';
 import { paymentIntentDecider } from './index.js';
 import type { CreatePaymentIntent } from './index.js';
 import { at, card, cardAuthOnly, cash, commandsFor, eventsFor, price, qr, qrPreAuth, yen } from './testing/fixtures.js';
+import { acceptedPlacement } from './testing/placement.js';
 
 const given = deciderSpec(paymentIntentDecider, (actual, expected) => {
   expect(actual).toStrictEqual(expected);
@@ -34,6 +35,7 @@ describe('when absent', () => {
     ['payment_intent.invalid_id', { storeId: 'str 01' }],
     ['payment_intent.invalid_timestamp', { now: '2025-06-01T10:00:00Z' }],
     ['payment_intent.invalid_amount', { amount: yen(0.5) }],
+    ['tenancy.store_closed', { placement: { ...acceptedPlacement({ clientPartnerId: 'cp_01', merchantId: 'mer_01', storeId: 'str_01' }, null), store: { status: 'closed', merchantId: 'mer_01' } } }],
     ['payment_intent.provider_mismatch', { provider: 'paypay' }],
     ['payment_intent.capture_method_not_supported', { captureMethod: 'manual' }],
     ['payment_intent.invalid_expiry', { expiresAt: at.created }],

@@ -1,10 +1,12 @@
 /**
  * CreatePaymentIntent (payments.md T1/T2). Guards, in precedence order:
- * ids → timestamps → amount → provider matches the mode → capture method fits the mode →
- * idempotency (same data → `[]`, other data → `already_exists`) → placement (the tenancy facts:
- * store the caller's and open, merchant active, terminal the store's and active, provider
- * enabled; see placement.ts) → expiry after creation. The fact- and clock-dependent rules come
- * after the idempotency check, so a late retry of an accepted create still answers `[]`.
+ * ids → timestamps → amount → placement (the tenancy facts in the command: the caller's store,
+ * open, its merchant active, the store's terminal, active, the provider enabled; placement.ts) →
+ * provider matches the mode → capture method fits the mode → idempotency (same data → `[]`,
+ * other data → `already_exists`) → expiry after creation. Placement comes before the mode rules,
+ * as it did when it was checked in command/: a store that is not the caller's answers 404 whatever
+ * the body. The clock-dependent rule comes after the idempotency check, so a late retry of an
+ * accepted create still answers `[]`.
  */
 import { Money, isAtOrAfter } from '../shared/index.js';
 import type { CreatePaymentIntent } from './commands.js';
@@ -16,15 +18,14 @@ import type { ExistingPaymentIntent, PaymentIntent } from './state.js';
 
 type Creation = CreatePaymentIntent['data'];
 
-function isSameCreation(state: ExistingPaymentIntent, data: Creation): boolean {
+function isSameCreation(state: ExistingPaymentIntent, data: Creation, merchantId: string): boolean {
   return (
     Money.equals(state.amount, data.amount) &&
     state.mode === data.mode &&
     state.provider === data.provider &&
     state.captureMethod === data.captureMethod &&
     state.clientPartnerId === data.clientPartnerId &&
-    data.placement.store.status !== 'not_opened' &&
-    state.merchantId === data.placement.store.merchantId &&
+    state.merchantId === merchantId &&
     state.storeId === data.storeId &&
     state.terminalId === data.terminalId &&
     state.clientReferenceId === data.clientReferenceId &&
@@ -59,13 +60,13 @@ export function createPaymentIntent(command: CreatePaymentIntent, state: Payment
   });
   requireInstants({ now: data.now, expiresAt: data.expiresAt });
   const amount = requirePositiveAmount(data.amount, 'amount');
-  requireModeConfiguration(data);
-  if (state.status !== 'absent') {
-    if (isSameCreation(state, data)) return [];
-    throw paymentIntentError('payment_intent.already_exists', `${data.paymentIntentId} was created with other data.`);
-  }
   const merchantId = requirePlacement(data);
   requireIdentifiers({ merchantId });
+  requireModeConfiguration(data);
+  if (state.status !== 'absent') {
+    if (isSameCreation(state, data, merchantId)) return [];
+    throw paymentIntentError('payment_intent.already_exists', `${data.paymentIntentId} was created with other data.`);
+  }
   if (isAtOrAfter(data.now, data.expiresAt)) {
     throw paymentIntentError('payment_intent.invalid_expiry', 'expiresAt must be after now.');
   }

@@ -4,14 +4,13 @@
  * created under the store's merchant; a store that does not exist or is another partner's answers
  * `tenancy.store_not_found`, then a closed store, an inactive merchant, a terminal of another
  * store, a deactivated terminal and a provider the store has not enabled are refused, in that
- * order: each row breaks its rule AND every later one, so the table fails if two guards swap. A
- * re-issued accepted create still answers `[]` after the store closed (the facts come after the
- * idempotency check).
+ * order: each row breaks its rule AND every later one, so the table fails if two guards swap.
+ * Placement comes before the mode rules and the idempotency check (as when command/ checked it).
  */
 import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../shared/testing/deciderSpec.js';
 import { paymentIntentDecider, type PlacementFacts } from './index.js';
-import { at, card, commandsFor, eventsFor, qr } from './testing/fixtures.js';
+import { card, commandsFor, eventsFor, qr } from './testing/fixtures.js';
 
 const given = deciderSpec(paymentIntentDecider, (actual, expected) => {
   expect(actual).toStrictEqual(expected);
@@ -56,10 +55,16 @@ describe('placement of a new intent', () => {
     given([]).when(commandsFor(card).create({ placement: { ...accepted, providerConfig: null } })).then([eventsFor(card).created]);
   });
 
-  it('answers [] to the same create re-issued after the store closed', () => {
+  it('comes before the mode rules: a cash intent naming a provider at a closed store is store_closed', () => {
+    given([])
+      .when(commandsFor(card).create({ mode: 'manual', provider: 'paypay', captureMethod: 'manual', placement: { ...accepted, store: { status: 'closed', merchantId: 'mer_01' } } }))
+      .thenThrows('tenancy.store_closed');
+  });
+
+  it('comes before the idempotency check: the same create re-issued at a closed store is store_closed', () => {
     given([eventsFor(card).created])
-      .when(commandsFor(card).create({ now: at.t1, placement: { ...accepted, store: { status: 'closed', merchantId: 'mer_01' } } }))
-      .thenNothingHappened();
+      .when(commandsFor(card).create({ placement: { ...accepted, store: { status: 'closed', merchantId: 'mer_01' } } }))
+      .thenThrows('tenancy.store_closed');
   });
 
   it('refuses the same id placed under another merchant as already_exists', () => {

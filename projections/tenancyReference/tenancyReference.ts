@@ -10,18 +10,15 @@
  * Use per batch: `load` the rows the batch touches, then walk the batch in log order calling
  * `observe` on every event before using `businessDate`/`fees` for it, then `save`.
  *
- * A store with no `StoreOpened` in the log (imported or test data) uses the platform default:
- * Asia/Tokyo with the business day starting at 00:00. A store × provider with no configuration
+ * A store with no `StoreOpened` in the log (imported or test data) uses the platform default
+ * (`DEFAULT_SCHEDULE` of domain/businessDay: Asia/Tokyo, the business day starting at 00:00). A store × provider with no configuration
  * accrues no fee.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import { scheduleChange, storeBusinessDate, type BusinessDaySchedule } from '../../domain/businessDay/index.js';
+import { DEFAULT_SCHEDULE, scheduleChange, storeBusinessDate, type BusinessDaySchedule } from '../../domain/businessDay/index.js';
 import type { ProviderFees, StoreEvent, StoreProviderConfigEvent } from '../../domain/tenancy/index.js';
 import type { ProjectionSql } from '../runtime/projector.js';
 
-export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([
-  Object.freeze({ effectiveFromBusinessDate: '0001-01-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 0 }),
-]);
 
 export const tenancyReferenceTables: readonly string[] = [
   `CREATE TABLE tenancy_store (
