@@ -26,9 +26,12 @@ export const isSettlementBatchId = (value: string): boolean => batchIdPattern.te
  */
 export const EARLIEST_TIME_ZONE = 'Etc/GMT-14';
 
+/** Every SettlementBatch stream name starts with it: the one definition. */
+export const SETTLEMENT_BATCH_STREAM_PREFIX = 'SettlementBatch-';
+
 /** @example toSettlementBatchStreamName('mer_01…', 'paypay', '2025-06-01') === 'SettlementBatch-mer_01…-paypay-2025-06-01' */
 export const toSettlementBatchStreamName = (merchantId: string, provider: string, businessDate: string): string =>
-  `SettlementBatch-${merchantId}-${provider}-${businessDate}`;
+  `${SETTLEMENT_BATCH_STREAM_PREFIX}${merchantId}-${provider}-${businessDate}`;
 
 export type CloseSettlementBatch = Readonly<{
   type: 'CloseSettlementBatch';
