@@ -11,9 +11,9 @@
  */
 import type { LogPosition, RecordedEvent } from '../../domain/eventStore/index.js';
 import { formatPosition } from '../../domain/eventStore/index.js';
-import { toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { IntentContext, OutgoingIntegrationEvent, SourceEvent } from '../../projections/integration/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, foldIntentContext, intentsNeedingContext, mapBatch, toSourceEvent } from '../../projections/integration/index.js';
+import { foldIntentContext, intentsNeedingContext, mapBatch, toSourceEvent } from '../../projections/integration/index.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { Publisher } from './publisher.js';
 import { createKafkaPublisher } from './publisher.js';

@@ -2,12 +2,17 @@
  * Stored tenancy events, schema version 1: one codec per tenancy aggregate (ClientPartner,
  * Merchant, Store, StoreProviderConfig, Terminal), each schema derived from the event types in
  * domain/tenancy/*.ts. The type tests fail typecheck when a domain type and its schema drift apart.
- * Ids decode to the domain's branded ids, checked with the domain's own guards.
+ * Ids decode to the domain's branded ids.
  */
 import { z } from 'zod';
 import type {
   ClientPartnerEvent,
+  ClientPartnerId,
   MerchantEvent,
+  MerchantId,
+  StoreId,
+  StoreProviderConfigId,
+  TerminalId,
   ProviderCode,
   StoreEvent,
   StoreProviderConfigEvent,
@@ -19,23 +24,22 @@ import {
   STORE_PROVIDER_CONFIG_STREAM_PREFIX,
   STORE_STREAM_PREFIX,
   TERMINAL_STREAM_PREFIX,
-  isClientPartnerId,
-  isMerchantId,
-  isStoreId,
-  isStoreProviderConfigId,
-  isTerminalId,
   terminalModels,
 } from '../../domain/tenancy/index.js';
 import { defineEventCodec, type AllAgree, type Agrees, type DataOf, type EventSchemas } from './codec.js';
 
-const brandedId = <Id extends string>(guard: (value: string) => value is Id, kind: string) =>
-  z.custom<Id>((value) => typeof value === 'string' && guard(value), { message: `not a ${kind} id` });
+/**
+ * A stored id: a non-empty string, typed as the domain's branded id. Its format was checked by the
+ * `parse…` function before the event was decided; decoding does not re-check it.
+ */
+const storedId = <Id extends string>(kind: string) =>
+  z.custom<Id>((value) => typeof value === 'string' && value.length > 0, { message: `not a ${kind} id` });
 
-const clientPartnerId = brandedId(isClientPartnerId, 'client partner');
-const merchantId = brandedId(isMerchantId, 'merchant');
-const storeId = brandedId(isStoreId, 'store');
-const storeProviderConfigId = brandedId(isStoreProviderConfigId, 'store provider config');
-const terminalId = brandedId(isTerminalId, 'terminal');
+const clientPartnerId = storedId<ClientPartnerId>('client partner');
+const merchantId = storedId<MerchantId>('merchant');
+const storeId = storedId<StoreId>('store');
+const storeProviderConfigId = storedId<StoreProviderConfigId>('store provider config');
+const terminalId = storedId<TerminalId>('terminal');
 const instant = z.string();
 
 const clientPartnerSchemas = {
