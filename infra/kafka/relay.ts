@@ -14,6 +14,7 @@ import { formatPosition } from '../../domain/eventStore/index.js';
 import { PAYMENT_INTENT_STREAM_PREFIX, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { IntentContext, OutgoingIntegrationEvent, SourceEvent } from '../../projections/integration/index.js';
 import { foldIntentContext, intentsNeedingContext, mapBatch, toSourceEvent } from '../../projections/integration/index.js';
+import { isUndecodableEventError } from '../../schemas/events/index.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { Publisher } from './publisher.js';
 import { createKafkaPublisher } from './publisher.js';
@@ -109,6 +110,12 @@ class Relay {
         failures += 1;
         this.recordError(error);
         this.setState('failed');
+        if (isUndecodableEventError(error)) {
+          // Retrying cannot read it: halt at the checkpoint before it, nothing of that batch published.
+          logger.error({ err: error, relay: name, stream: error.stream, revision: error.revision, eventId: error.eventId }, 'relay halted: a stored event cannot be decoded');
+          await this.publisher.close();
+          return;
+        }
         const delayMs = backoffDelay(failures, backoff);
         logger.error({ err: error, relay: name, retryInMs: delayMs }, 'relay stopped by an error; restarting');
         await sleep(delayMs, this.signal);

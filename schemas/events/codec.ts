@@ -110,7 +110,11 @@ export function defineEventCodec<Event extends EventShape>(definition: EventCode
       throw new UndecodableEventError(recorded, `unknown schema version (this code reads ${aggregate} events up to v${schemaVersion})`);
     }
     let data = recorded.data;
-    for (let version = recorded.schemaVersion; version < schemaVersion; version += 1) data = upcasters[version]!(recorded.type, data);
+    for (let version = recorded.schemaVersion; version < schemaVersion; version += 1) {
+      const upcast = upcasters[version];
+      if (upcast === undefined) throw new UndecodableEventError(recorded, `no upcaster from v${version}`);
+      data = upcast(recorded.type, data);
+    }
     // `parser` is the schema of `Event`'s member of this type (built from `schemas` above).
     const parsed = (parser as z.ZodType<Event>).safeParse({ type: recorded.type, data });
     if (!parsed.success) throw new UndecodableEventError(recorded, `payload refused: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
