@@ -1,20 +1,15 @@
-import type { EventMetadata, JsonObject, NewEvent, RecordedEvent } from '../domain/eventStore/index.js';
-import { WrongExpectedVersionError, findJsonProblem } from '../domain/eventStore/index.js';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../domain/eventStore/index.js';
+import { WrongExpectedVersionError } from '../domain/eventStore/index.js';
 import type { IdempotencyCompletion, StoredResponse } from '../domain/idempotency/index.js';
+import type { Decider } from '../domain/shared/index.js';
+import type { EventCodec, EventShape } from '../schemas/events/index.js';
 import type { CommandContext } from './commandContext.js';
+import { STREAM_EVENTS_MAX, eventCodecOf } from '../schemas/events/registry.js';
 
 /** A domain event as deciders produce it: a `type` and plain data. */
-export type DomainEventShape = Readonly<{ type: string; data: object }>;
+export type DomainEventShape = EventShape;
 
-export type Aggregate<Command, Event extends DomainEventShape, State> = Readonly<{
-  decide: (command: Command, state: State) => readonly Event[];
-  evolve: (state: State, event: Event) => State;
-  initialState: () => State;
-}>;
-
-/** Events of one stream beyond this are refused (no aggregate of ours comes near it). */
-export const STREAM_EVENTS_MAX = 5_000;
-export const EVENT_SCHEMA_VERSION = 1;
+export { STREAM_EVENTS_MAX };
 
 /** Another writer kept winning the race for this stream; nothing was written. */
 export class ConcurrencyConflictError extends Error {
@@ -24,37 +19,32 @@ export class ConcurrencyConflictError extends Error {
   }
 }
 
-/** The stream holds more events than an aggregate may, or an event we cannot read. */
+/** The stream holds more events than an aggregate may. (An event we cannot read is an `UndecodableEventError`.) */
 export class StreamTooLongError extends Error {
   override readonly name = 'StreamTooLongError';
 }
 
 export type Loaded<State> = Readonly<{ state: State; revision: number; events: readonly RecordedEvent[] }>;
 
-/** Reads a whole stream (bounded) and folds it. Stored events are our own, written after validation. */
+/**
+ * Reads a whole stream (bounded) and folds it, decoding every stored event through the decider's
+ * codec (`UndecodableEventError` for one it cannot read: an unknown type or version, a malformed
+ * payload — answered 500 `stored_event_undecodable`, nothing appended).
+ */
 export async function loadAggregate<Command, Event extends DomainEventShape, State>(
   context: CommandContext,
-  aggregate: Aggregate<Command, Event, State>,
+  aggregate: Decider<Command, Event, State>,
   stream: string,
 ): Promise<Loaded<State>> {
   const events = await context.store.readStream(stream, { maxCount: STREAM_EVENTS_MAX + 1 });
   if (events.length > STREAM_EVENTS_MAX) throw new StreamTooLongError(`stream ${stream} has more than ${STREAM_EVENTS_MAX} events`);
-  const state = events.reduce((current, recorded) => aggregate.evolve(current, asStoredEvent(recorded) as Event), aggregate.initialState());
+  const codec = eventCodecOf(aggregate);
+  const state = events.reduce((current, recorded) => aggregate.evolve(current, codec.decode(recorded)), aggregate.initialState());
   return { state, revision: events.length - 1, events };
 }
 
-/**
- * Invariant: every stored event was produced by a decider of this aggregate and written with
- * EVENT_SCHEMA_VERSION (so the caller's cast to its event union holds); a newer version needs an
- * upcaster here before it can be folded.
- */
-function asStoredEvent(recorded: RecordedEvent): DomainEventShape {
-  if (recorded.schemaVersion !== EVENT_SCHEMA_VERSION) throw new StreamTooLongError(`event ${recorded.id} has unknown schema version ${recorded.schemaVersion}`);
-  return { type: recorded.type, data: recorded.data };
-}
-
 export type ExecuteCommand<Command, Event extends DomainEventShape, State> = Readonly<{
-  aggregate: Aggregate<Command, Event, State>;
+  aggregate: Decider<Command, Event, State>;
   stream: string;
   /** Builds the command from the current state (called again after a conflict). */
   command: (state: State) => Command;
@@ -91,7 +81,8 @@ export async function executeCommand<Command, Event extends DomainEventShape, St
     const response = request.respond(after, decided);
     if (decided.length === 0) return { response, appended: 0 };
     await request.beforeAppend?.();
-    const events = decided.map((event) => toNewEvent(context, event, request.metadata));
+    const codec = eventCodecOf(request.aggregate);
+    const events = decided.map((event) => toNewEvent(context, codec, event, request.metadata));
     const expected = loaded.revision < 0 ? ({ kind: 'no_stream' } as const) : ({ kind: 'exact', revision: loaded.revision } as const);
     const options = request.idempotency === undefined ? {} : { idempotency: { ...request.idempotency, response } };
     try {
@@ -104,8 +95,6 @@ export async function executeCommand<Command, Event extends DomainEventShape, St
   throw new ConcurrencyConflictError(request.stream);
 }
 
-function toNewEvent(context: CommandContext, event: DomainEventShape, metadata: EventMetadata): NewEvent {
-  const problem = findJsonProblem(event.data);
-  if (problem !== undefined) throw new TypeError(`event ${event.type} is not storable JSON: ${problem}`);
-  return { id: context.newUuid(), type: event.type, schemaVersion: EVENT_SCHEMA_VERSION, data: event.data as JsonObject, metadata };
+function toNewEvent<Event extends DomainEventShape>(context: CommandContext, codec: EventCodec<Event>, event: Event, metadata: EventMetadata): NewEvent {
+  return { id: context.newUuid(), ...codec.encode(event), metadata };
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson, type JsonValue } from '../domain/eventStore/index.js';
 import type { IdempotencyKeyRef, StoredResponse } from '../domain/idempotency/index.js';
+import { isUndecodableEventError } from '../schemas/events/index.js';
 import { idempotencyProblem, problem, type Problem } from '../schemas/problem.js';
 import type { CommandContext } from './commandContext.js';
 import { ConcurrencyConflictError, type CommandOutcome } from './handleCommand.js';
-import { domainProblem } from '../http/domainProblems.js';
+import { domainProblem, storedEventLogFields, undecodableEventProblem } from '../http/domainProblems.js';
 import { idempotencyScope, type Principal } from '../http/principal.js';
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -105,6 +106,12 @@ async function executeAndStore(
       const response = problemResponse(refusal);
       await context.idempotency.complete(key, response);
       return [response, false];
+    }
+    if (isUndecodableEventError(error)) {
+      request.log.error({ err: error, ...storedEventLogFields(error) }, 'stored event undecodable');
+      // Nothing was appended: release the key, so the same request succeeds once the codec reads the event.
+      await context.idempotency.release(key);
+      return [problemResponse(undecodableEventProblem(error)), undefined];
     }
     if (error instanceof ConcurrencyConflictError) {
       await context.idempotency.release(key);

@@ -2,6 +2,7 @@ import { isDuplicateReferenceError } from '../domain/clientReference/index.js';
 import { isPaymentIntentError, type PaymentIntentErrorCode } from '../domain/paymentIntent/index.js';
 import { isSettlementError, settlementErrorStatus } from '../domain/settlement/index.js';
 import { TenancyError } from '../domain/tenancy/index.js';
+import type { UndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
 
 /**
@@ -66,4 +67,18 @@ export function domainProblem(error: unknown): Problem | undefined {
     return problem(status, error.code, TITLES[status] ?? 'Error', error.detail);
   }
   return undefined;
+}
+
+/**
+ * A stored event of the resource cannot be decoded (unknown schema version, malformed payload):
+ * 500 `stored_event_undecodable`, nothing appended. The client sees no internals; the log line
+ * (`storedEventLogFields`) names the stream and revision for the operator.
+ */
+export function undecodableEventProblem(error: UndecodableEventError): Problem {
+  return problem(500, error.code, 'Internal Server Error', 'a stored event of this resource cannot be read; nothing was changed. Operators have been alerted.');
+}
+
+/** What to log about an undecodable stored event. */
+export function storedEventLogFields(error: UndecodableEventError): Readonly<Record<string, string | number>> {
+  return { code: error.code, stream: error.stream, revision: error.revision, eventId: error.eventId, eventType: error.eventType, schemaVersion: error.schemaVersion };
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { domainProblem } from './domainProblems.js';
+import { domainProblem, storedEventLogFields, undecodableEventProblem } from './domainProblems.js';
 import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';
+import { isUndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
@@ -26,6 +27,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     const refusal = domainProblem(error);
     if (refusal !== undefined) return sendProblem(reply, refusal);
+    if (isUndecodableEventError(error)) {
+      request.log.error({ err: error, ...storedEventLogFields(error) }, 'stored event undecodable');
+      return sendProblem(reply, undecodableEventProblem(error));
+    }
     if (error instanceof ReadModelUnavailableError) {
       void reply.header('retry-after', '1');
       return sendProblem(reply, problem(503, 'read_model_unavailable', 'Service Unavailable', `${error.message} Retry shortly.`));

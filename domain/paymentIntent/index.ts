@@ -47,7 +47,15 @@ export const paymentIntentDecider: Decider<PaymentIntentCommand, PaymentIntentEv
   initialState,
 });
 
+/** Every PaymentIntent stream name starts with it: the one definition (filters, codec, projectors). */
+export const PAYMENT_INTENT_STREAM_PREFIX = 'PaymentIntent-';
+
 /** The one place a PaymentIntent stream name is made. @example toPaymentIntentStreamName('pi_01') // 'PaymentIntent-pi_01' */
 export function toPaymentIntentStreamName(paymentIntentId: string): string {
-  return `PaymentIntent-${paymentIntentId}`;
+  return `${PAYMENT_INTENT_STREAM_PREFIX}${paymentIntentId}`;
+}
+
+/** The intent id of a PaymentIntent stream name. @example paymentIntentIdOfStream('PaymentIntent-pi_01') // 'pi_01' */
+export function paymentIntentIdOfStream(stream: string): string {
+  return stream.slice(PAYMENT_INTENT_STREAM_PREFIX.length);
 }

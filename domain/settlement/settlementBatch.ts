@@ -21,9 +21,18 @@ const batchIdPattern = /^stb_[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 /** A settlement batch id: `stb_` + ULID. */
 export const isSettlementBatchId = (value: string): boolean => batchIdPattern.test(value);
 
+/**
+ * The IANA zone furthest ahead of UTC (UTC+14, Line Islands; POSIX signs are inverted). No store's
+ * business date is ever later than the calendar date there: a cut-off only moves a day later.
+ */
+export const EARLIEST_TIME_ZONE = 'Etc/GMT-14';
+
+/** Every SettlementBatch stream name starts with it: the one definition. */
+export const SETTLEMENT_BATCH_STREAM_PREFIX = 'SettlementBatch-';
+
 /** @example toSettlementBatchStreamName('mer_01…', 'paypay', '2025-06-01') === 'SettlementBatch-mer_01…-paypay-2025-06-01' */
 export const toSettlementBatchStreamName = (merchantId: string, provider: string, businessDate: string): string =>
-  `SettlementBatch-${merchantId}-${provider}-${businessDate}`;
+  `${SETTLEMENT_BATCH_STREAM_PREFIX}${merchantId}-${provider}-${businessDate}`;
 
 export type CloseSettlementBatch = Readonly<{
   type: 'CloseSettlementBatch';

@@ -1,14 +1,11 @@
 /**
- * The decider shape every tenancy aggregate exports (emmett's three pure functions), plus the two
- * exhaustiveness helpers used at the end of each `decide` and `evolve` switch.
+ * The two exhaustiveness helpers used at the end of each tenancy `decide` and `evolve` switch, and
+ * `evolveAll`. The decider type itself is the one of every aggregate: domain/shared/decider.ts.
  */
+import type { Decider } from '../shared/decider.js';
 import { InvariantViolation } from './errors.js';
 
-export interface Decider<Command, Event, State> {
-  readonly decide: (command: Command, state: State) => Event[];
-  readonly evolve: (state: State, event: Event) => State;
-  readonly initialState: () => State;
-}
+export type { Decider } from '../shared/decider.js';
 
 /**
  * Folds events into a state, oldest first.

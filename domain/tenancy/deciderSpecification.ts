@@ -8,7 +8,7 @@
 import { evolveAll, type Decider } from './decider.js';
 import { TenancyError, type TenancyErrorCode } from './errors.js';
 
-export type Outcome<Event> = { readonly events: Event[] } | { readonly refused: TenancyErrorCode };
+export type Outcome<Event> = { readonly events: readonly Event[] } | { readonly refused: TenancyErrorCode };
 
 const FREEZE_NODES_MAX = 10_000;
 

@@ -51,14 +51,21 @@ export const parseStoreProviderConfigId = parseWith(isStoreProviderConfigId, 'st
 /** @example parseTerminalId('trm_01HZY3J5K6M7N8P9QRSTVWXYZ0') */
 export const parseTerminalId = parseWith(isTerminalId, 'terminal', 'trm_');
 
+/** Stream-name prefixes of the tenancy aggregates: the one definition (stream names, codecs, filters). */
+export const CLIENT_PARTNER_STREAM_PREFIX = 'ClientPartner-';
+export const MERCHANT_STREAM_PREFIX = 'Merchant-';
+export const STORE_STREAM_PREFIX = 'Store-';
+export const STORE_PROVIDER_CONFIG_STREAM_PREFIX = 'StoreProviderConfig-';
+export const TERMINAL_STREAM_PREFIX = 'Terminal-';
+
 /** @example toClientPartnerStreamName(id) === 'ClientPartner-cp_01HZY3J5K6M7N8P9QRSTVWXYZ0' */
-export const toClientPartnerStreamName = (id: ClientPartnerId): string => `ClientPartner-${id}`;
+export const toClientPartnerStreamName = (id: ClientPartnerId): string => `${CLIENT_PARTNER_STREAM_PREFIX}${id}`;
 /** @example toMerchantStreamName(id) === 'Merchant-mer_01HZY3J5K6M7N8P9QRSTVWXYZ0' */
-export const toMerchantStreamName = (id: MerchantId): string => `Merchant-${id}`;
+export const toMerchantStreamName = (id: MerchantId): string => `${MERCHANT_STREAM_PREFIX}${id}`;
 /** @example toStoreStreamName(id) === 'Store-str_01HZY3J5K6M7N8P9QRSTVWXYZ0' */
-export const toStoreStreamName = (id: StoreId): string => `Store-${id}`;
+export const toStoreStreamName = (id: StoreId): string => `${STORE_STREAM_PREFIX}${id}`;
 /** @example toTerminalStreamName(id) === 'Terminal-trm_01HZY3J5K6M7N8P9QRSTVWXYZ0' */
-export const toTerminalStreamName = (id: TerminalId): string => `Terminal-${id}`;
+export const toTerminalStreamName = (id: TerminalId): string => `${TERMINAL_STREAM_PREFIX}${id}`;
 
 /**
  * A store has at most one configuration per provider. The stream is therefore named after the pair
@@ -69,4 +76,4 @@ export const toTerminalStreamName = (id: TerminalId): string => `Terminal-${id}`
  * @example toStoreProviderConfigStreamName(storeId, 'paypay') === 'StoreProviderConfig-str_01HZY…-paypay'
  */
 export const toStoreProviderConfigStreamName = (storeId: StoreId, providerCode: ProviderCode): string =>
-  `StoreProviderConfig-${storeId}-${providerCode}`;
+  `${STORE_PROVIDER_CONFIG_STREAM_PREFIX}${storeId}-${providerCode}`;

@@ -1,39 +1,19 @@
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
-import { paymentIntentEventTypes } from '../../domain/paymentIntent/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX, paymentIntentIdOfStream } from '../../domain/paymentIntent/index.js';
+import { paymentIntentCodec } from '../../schemas/events/index.js';
 import type { IntentContext } from './intentContext.js';
 import { evolveIntentContext } from './intentContext.js';
 import type { OutgoingIntegrationEvent, SourceEvent } from './mapPaymentIntentEvent.js';
 import { mapPaymentIntentEvent } from './mapPaymentIntentEvent.js';
 
-/** The stored schema version of PaymentIntent events this mapping reads. */
-export const PAYMENT_INTENT_EVENT_SCHEMA_VERSION = 1;
-
-/** The stream-name prefix of PaymentIntent streams (`toPaymentIntentStreamName`). */
-export const PAYMENT_INTENT_STREAM_PREFIX = 'PaymentIntent-';
-
-const knownTypes: ReadonlySet<string> = new Set(paymentIntentEventTypes);
-
-/** A PaymentIntent event in a version this code cannot read: stop rather than skip a fact. */
-export class UnreadableDomainEventError extends Error {
-  override readonly name = 'UnreadableDomainEventError';
-}
-
 /**
  * The mapping's view of a stored event, or undefined for an event of another stream family.
- * Throws `UnreadableDomainEventError` for an unknown PaymentIntent event type or schema version
- * (a newer writer): a relay must stop there, not silently drop the fact.
- *
- * Invariant: stored PaymentIntent events were produced by the decider and validated before append,
- * so `data` has the shape of the event union for its `type` (the same cast the command side makes).
+ * Decoded through the PaymentIntent codec: an event it cannot read (unknown type or schema version,
+ * malformed payload) throws `UndecodableEventError` — a relay must stop there, not drop the fact.
  */
 export function toSourceEvent(recorded: RecordedEvent): SourceEvent | undefined {
-  if (!recorded.stream.startsWith(PAYMENT_INTENT_STREAM_PREFIX)) return undefined;
-  if (!knownTypes.has(recorded.type) || recorded.schemaVersion !== PAYMENT_INTENT_EVENT_SCHEMA_VERSION) {
-    throw new UnreadableDomainEventError(`cannot map ${recorded.type} v${recorded.schemaVersion} (event ${recorded.id} in ${recorded.stream})`);
-  }
-  const event = { type: recorded.type, data: recorded.data } as unknown as PaymentIntentEvent;
-  return { id: recorded.id, event, traceparent: recorded.metadata.traceparent ?? null };
+  if (!paymentIntentCodec.owns(recorded.stream)) return undefined;
+  return { id: recorded.id, event: paymentIntentCodec.decode(recorded), traceparent: recorded.metadata.traceparent ?? null };
 }
 
 export type MappedBatch = Readonly<{
@@ -68,7 +48,7 @@ export function intentsNeedingContext(batch: readonly RecordedEvent[]): Readonly
   const needed = new Map<string, number>();
   for (const recorded of batch) {
     if (!recorded.stream.startsWith(PAYMENT_INTENT_STREAM_PREFIX)) continue;
-    const id = recorded.stream.slice(PAYMENT_INTENT_STREAM_PREFIX.length);
+    const id = paymentIntentIdOfStream(recorded.stream);
     if (firstSeen.has(id)) continue;
     firstSeen.set(id, recorded.revision);
     if (recorded.type !== 'PaymentIntentCreated') needed.set(id, recorded.revision);

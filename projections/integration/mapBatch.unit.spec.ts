@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
-import { UnreadableDomainEventError, foldIntentContext, intentsNeedingContext, toSourceEvent } from './index.js';
+import { foldIntentContext, intentsNeedingContext, toSourceEvent } from './index.js';
+import { UndecodableEventError } from '../../schemas/events/index.js';
 import { commandsFor, decideAll, intentIds } from './testing/paymentScenarios.js';
 
 const now = '2025-06-01T10:00:00.000Z';
@@ -35,8 +36,8 @@ describe('toSourceEvent', () => {
   });
 
   it('refuses an unknown type or a newer stored version rather than skipping a fact', () => {
-    expect(() => toSourceEvent({ ...stream[0]!, type: 'PaymentIntentTeleported' })).toThrow(UnreadableDomainEventError);
-    expect(() => toSourceEvent({ ...stream[0]!, schemaVersion: 2 })).toThrow(UnreadableDomainEventError);
+    expect(() => toSourceEvent({ ...stream[0]!, type: 'PaymentIntentTeleported' })).toThrow(UndecodableEventError);
+    expect(() => toSourceEvent({ ...stream[0]!, schemaVersion: 2 })).toThrow(UndecodableEventError);
   });
 });
 

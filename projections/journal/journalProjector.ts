@@ -11,7 +11,8 @@
  * only the postings actually inserted, so a replayed batch changes nothing.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, toSourceEvent } from '../integration/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX } from '../../domain/paymentIntent/index.js';
+import { toSourceEvent } from '../integration/index.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
 import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference } from '../tenancyReference/index.js';
 import type { Hold, HoldKind, HoldStatus, JournalEntry } from './journalTypes.js';

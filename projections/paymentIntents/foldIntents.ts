@@ -12,20 +12,8 @@
 import type { LogPosition, RecordedEvent } from '../../domain/eventStore/index.js';
 import { formatPosition } from '../../domain/eventStore/index.js';
 import type { ExistingPaymentIntent, PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
-import { amountRefunded, evolve, initialState, paymentIntentEventTypes } from '../../domain/paymentIntent/index.js';
-
-/** The stream-name prefix of PaymentIntent streams (`toPaymentIntentStreamName`). */
-export const PAYMENT_INTENT_STREAM_PREFIX = 'PaymentIntent-';
-
-/** The stored schema version of PaymentIntent events this projector reads. */
-const READABLE_SCHEMA_VERSION = 1;
-
-const knownTypes: ReadonlySet<string> = new Set(paymentIntentEventTypes);
-
-/** A PaymentIntent event this code cannot read (a newer writer): the batch fails and the runtime parks it, never skips it silently. */
-export class UnreadablePaymentIntentEventError extends Error {
-  override readonly name = 'UnreadablePaymentIntentEventError';
-}
+import { PAYMENT_INTENT_STREAM_PREFIX, amountRefunded, evolve, initialState, paymentIntentIdOfStream } from '../../domain/paymentIntent/index.js';
+import { paymentIntentCodec } from '../../schemas/events/index.js';
 
 /** What the fold needs of a stored row. */
 export type StoredIntent = Readonly<{ state: ExistingPaymentIntent; businessDate: string; streamRevision: number }>;
@@ -64,22 +52,18 @@ type Folded = StoredIntent & Readonly<{ position: LogPosition; updatedAt: string
 
 /**
  * The domain event of a recorded PaymentIntent event, or undefined for another stream family.
- * Invariant: stored PaymentIntent events were produced by the decider and validated before append,
- * so `data` has the shape of the event union for its `type` (the cast the command side makes).
+ * Decoded through the codec: an event it cannot read throws `UndecodableEventError`, so the batch
+ * fails and the runtime parks it — never skipped silently.
  */
 export function toPaymentIntentEvent(recorded: RecordedEvent): PaymentIntentEvent | undefined {
-  if (!recorded.stream.startsWith(PAYMENT_INTENT_STREAM_PREFIX)) return undefined;
-  if (!knownTypes.has(recorded.type) || recorded.schemaVersion !== READABLE_SCHEMA_VERSION) {
-    throw new UnreadablePaymentIntentEventError(`cannot read ${recorded.type} v${recorded.schemaVersion} (event ${recorded.id} in ${recorded.stream})`);
-  }
-  return { type: recorded.type, data: recorded.data } as unknown as PaymentIntentEvent;
+  return paymentIntentCodec.owns(recorded.stream) ? paymentIntentCodec.decode(recorded) : undefined;
 }
 
 /** The ids of the intents `events` touch: the rows to load before folding. */
 export function touchedIntentIds(events: readonly RecordedEvent[]): string[] {
   const ids = new Set<string>();
   for (const event of events) {
-    if (event.stream.startsWith(PAYMENT_INTENT_STREAM_PREFIX)) ids.add(event.stream.slice(PAYMENT_INTENT_STREAM_PREFIX.length));
+    if (event.stream.startsWith(PAYMENT_INTENT_STREAM_PREFIX)) ids.add(paymentIntentIdOfStream(event.stream));
   }
   return [...ids];
 }
@@ -95,7 +79,7 @@ export function foldIntents(events: readonly RecordedEvent[], stored: ReadonlyMa
     dates.observe(recorded);
     const event = toPaymentIntentEvent(recorded);
     if (event === undefined) continue;
-    const id = recorded.stream.slice(PAYMENT_INTENT_STREAM_PREFIX.length);
+    const id = paymentIntentIdOfStream(recorded.stream);
     const current = folded.get(id) ?? stored.get(id);
     if (current !== undefined && recorded.revision <= current.streamRevision) continue;
     const state = evolve(current?.state ?? initialState(), event);

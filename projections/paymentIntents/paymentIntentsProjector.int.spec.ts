@@ -15,7 +15,8 @@ import { scenarios, run } from '../../domain/paymentIntent/testing/commandSequen
 import { approved, at, authorized, card, cardAuthOnly, cash, commandsFor, declined, price, qr, qrPreAuth, succeeded, yen } from '../../domain/paymentIntent/testing/fixtures.js';
 import { projectionSandboxes, recorded, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import { decideAll } from '../integration/testing/paymentScenarios.js';
-import { paymentIntentsProjector, renderPaymentIntent, UnreadablePaymentIntentEventError } from './index.js';
+import { paymentIntentsProjector, renderPaymentIntent } from './index.js';
+import { UndecodableEventError } from '../../schemas/events/index.js';
 
 type Row = {
   id: string;
@@ -172,7 +173,7 @@ describe('one row per intent, equal to the domain fold of its events', () => {
     const box = await sandbox();
     const [created] = stream(intent('pi_unreadable', [cashC.create()]));
     const unknown = { ...created!, id: '00000000-0000-4000-8000-000000000001', type: 'PaymentIntentTeleported', revision: 1 };
-    await expect(box.apply([created!, unknown])).rejects.toThrow(UnreadablePaymentIntentEventError);
+    await expect(box.apply([created!, unknown])).rejects.toThrow(UndecodableEventError);
     expect(await box.query(DUMP)).toEqual([]);
   });
 

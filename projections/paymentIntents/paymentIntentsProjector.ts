@@ -5,10 +5,11 @@
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import type { ExistingPaymentIntent } from '../../domain/paymentIntent/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX } from '../../domain/paymentIntent/index.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
 import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
 import type { IntentRow, StoredIntent } from './foldIntents.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, foldIntents, touchedIntentIds } from './foldIntents.js';
+import { foldIntents, touchedIntentIds } from './foldIntents.js';
 import { paymentIntentsTables } from './tables.js';
 
 import { PAYMENT_INTENTS_PROJECTION } from '../../schemas/readModels/paymentIntents.js';

@@ -4,7 +4,6 @@ export {
   CARD_PROVIDER_CODE,
   MONEY_MOVEMENT_EVENT_TYPES,
   NO_PROVIDER,
-  UnreadableMoneyEventError,
   moneyMovementOf,
   settlingProvider,
   type MoneyMovement,

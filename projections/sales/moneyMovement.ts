@@ -24,10 +24,12 @@ import type {
   CashPaymentReceived,
   PaymentAttemptSucceeded,
   PaymentIntentCaptured,
+  PaymentIntentEvent,
   PaymentMode,
   RefundSucceeded,
 } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
+import { paymentIntentCodec } from '../../schemas/events/index.js';
 import type { TenancyReference } from '../tenancyReference/index.js';
 import { feeFor } from '../../domain/fees/index.js';
 
@@ -41,7 +43,6 @@ export const MONEY_MOVEMENT_EVENT_TYPES = ['CashPaymentReceived', 'PaymentAttemp
 type MovingEvent = CashPaymentReceived | PaymentAttemptSucceeded | PaymentIntentCaptured | RefundSucceeded;
 
 const movingTypes: ReadonlySet<string> = new Set(MONEY_MOVEMENT_EVENT_TYPES);
-const STORED_SCHEMA_VERSION = 1;
 
 export type MoneyMovement = Readonly<{
   kind: 'payment' | 'refund';
@@ -59,11 +60,6 @@ export type MoneyMovement = Readonly<{
   feeMinor: number;
 }>;
 
-/** A stored event this code cannot read: the runtime parks it rather than skip a sale. */
-export class UnreadableMoneyEventError extends Error {
-  override readonly name = 'UnreadableMoneyEventError';
-}
-
 /** `card` for card payments, the intent's provider for QR, NO_PROVIDER for cash. */
 export function settlingProvider(mode: PaymentMode, intentProvider: string | null): string {
   switch (mode) {
@@ -74,6 +70,10 @@ export function settlingProvider(mode: PaymentMode, intentProvider: string | nul
     case 'pgw_processed':
       return intentProvider ?? NO_PROVIDER;
   }
+}
+
+function isMovingEvent(event: PaymentIntentEvent): event is MovingEvent {
+  return movingTypes.has(event.type);
 }
 
 function movedMoney(event: MovingEvent): Readonly<{ kind: MoneyMovement['kind']; money: Money }> {
@@ -96,14 +96,14 @@ function feeOn(reference: TenancyReference, storeId: string, provider: string, m
 /**
  * The movement of `event`, or undefined when it moves no sale. Call it after
  * `reference.observe(event)`, in log order, so the schedule and fees are those in force then.
+ * A PaymentIntent event is decoded through its codec: one it cannot read throws
+ * `UndecodableEventError` and the runtime parks it rather than skip a sale.
  */
 export function moneyMovementOf(event: RecordedEvent, reference: TenancyReference): MoneyMovement | undefined {
-  if (!movingTypes.has(event.type) || !event.stream.startsWith('PaymentIntent-')) return undefined;
-  if (event.schemaVersion !== STORED_SCHEMA_VERSION) {
-    throw new UnreadableMoneyEventError(`event ${event.id} (${event.type}) has unknown schema version ${event.schemaVersion}`);
-  }
-  // The store validated the payload on write (schema version 1 of a PaymentIntent event).
-  const moving = event as unknown as MovingEvent;
+  if (!paymentIntentCodec.owns(event.stream)) return undefined;
+  const decoded = paymentIntentCodec.decode(event);
+  if (!isMovingEvent(decoded)) return undefined;
+  const moving = decoded;
   const { data } = moving;
   const { kind, money } = movedMoney(moving);
   const provider = settlingProvider(data.mode, data.provider);

@@ -10,9 +10,9 @@
  * (not as deltas), because a close freezes the totals as they stand at its place in the log.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import type { SettlementBatchClosed } from '../../domain/settlement/index.js';
+import { settlementBatchCodec } from '../../schemas/events/index.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
-import { MONEY_MOVEMENT_EVENT_TYPES, NO_PROVIDER, UnreadableMoneyEventError, moneyMovementOf } from '../sales/index.js';
+import { MONEY_MOVEMENT_EVENT_TYPES, NO_PROVIDER, moneyMovementOf } from '../sales/index.js';
 import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
 import {
   SettlementWorkingSet,
@@ -28,14 +28,10 @@ import { settlementTables, type SettlementBatchTable, type SettlementDayTable } 
 import { SETTLEMENT_PROJECTION } from '../../schemas/readModels/settlement.js';
 
 export { SETTLEMENT_PROJECTION };
-const BATCH_CLOSED = 'SettlementBatchClosed';
-const BATCH_STREAM_PREFIX = 'SettlementBatch-';
-
+/** The close of a SettlementBatch stream's event (decoded: one the codec cannot read throws and is parked). */
 function closeActionOf(event: RecordedEvent): SettlementAction | undefined {
-  if (event.type !== BATCH_CLOSED || !event.stream.startsWith(BATCH_STREAM_PREFIX)) return undefined;
-  if (event.schemaVersion !== 1) throw new UnreadableMoneyEventError(`event ${event.id} (${event.type}) has unknown schema version ${event.schemaVersion}`);
-  // The store validated the payload on write (schema version 1 of the SettlementBatch event).
-  const { data } = event as unknown as SettlementBatchClosed;
+  if (!settlementBatchCodec.owns(event.stream)) return undefined;
+  const { data } = settlementBatchCodec.decode(event);
   return {
     kind: 'close',
     batch: {
@@ -173,6 +169,6 @@ export const settlementProjector: Projector = Object.freeze({
   name: SETTLEMENT_PROJECTION,
   version: 2,
   tables: [...settlementTables, ...tenancyReferenceTables],
-  filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES, BATCH_CLOSED], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
+  filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES, ...settlementBatchCodec.eventTypes], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
   apply: applySettlement,
 });

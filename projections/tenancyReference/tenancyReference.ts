@@ -17,6 +17,7 @@
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import { DEFAULT_SCHEDULE, scheduleChange, storeBusinessDate, type BusinessDaySchedule } from '../../domain/businessDay/index.js';
 import type { ProviderFees, StoreEvent, StoreProviderConfigEvent } from '../../domain/tenancy/index.js';
+import { storeCodec, storeProviderConfigCodec } from '../../schemas/events/index.js';
 import type { ProjectionSql } from '../runtime/projector.js';
 
 
@@ -38,15 +39,12 @@ export const tenancyReferenceTables: readonly string[] = [
 ];
 
 /** Add these to a projector's filter so it sees the tenancy events (with the PaymentIntent prefix). */
-export const TENANCY_REFERENCE_STREAM_PREFIXES: readonly string[] = ['Store-', 'StoreProviderConfig-'];
+export const TENANCY_REFERENCE_STREAM_PREFIXES: readonly string[] = [storeCodec.streamPrefix, storeProviderConfigCodec.streamPrefix];
 
 type StoreRow = { store_id: string; merchant_id: string; schedule: BusinessDaySchedule };
 type FeesRow = { config_id: string; store_id: string; provider_code: string; fee_rate_ppm: number; fixed_fee_minor: string; currency: string };
 type StoreFacts = { merchantId: string; schedule: BusinessDaySchedule };
 type FeesFacts = { configId: string; storeId: string; providerCode: string; fees: ProviderFees };
-
-const storeEventTypes = new Set(['StoreOpened', 'StoreBusinessDayChanged', 'StoreClosed']);
-const configEventTypes = new Set(['StoreProviderConfigured', 'StoreProviderConfigFeesUpdated', 'StoreProviderConfigCredentialsRotated', 'StoreProviderConfigDisabled', 'StoreProviderConfigEnabled']);
 
 const stringField = (event: RecordedEvent, field: string): string | undefined => {
   const value = event.data[field];
@@ -89,10 +87,14 @@ export class TenancyReference {
     return reference;
   }
 
-  /** Applies a tenancy event (others are ignored). Call for every event of the batch, in log order. */
+  /**
+   * Applies a tenancy event (others are ignored), decoded through its aggregate's codec (one it
+   * cannot read throws `UndecodableEventError`: the batch is parked). Call for every event of the
+   * batch, in log order.
+   */
   observe(event: RecordedEvent): void {
-    if (storeEventTypes.has(event.type)) this.observeStore(event as unknown as StoreEvent);
-    else if (configEventTypes.has(event.type)) this.observeConfig(event as unknown as StoreProviderConfigEvent);
+    if (storeCodec.owns(event.stream)) this.observeStore(storeCodec.decode(event));
+    else if (storeProviderConfigCodec.owns(event.stream)) this.observeConfig(storeProviderConfigCodec.decode(event));
   }
 
   /** The business date of `instant` at `storeId`, under the schedule in force at this point of the log. */

@@ -4,7 +4,7 @@
  * side reads only the system of record. Partner and terminal state, needed on every request, is
  * cached for at most a few seconds (bounded); token issuing reads fresh.
  */
-import { EVENT_SCHEMA_VERSION, STREAM_EVENTS_MAX } from '../../../command/handleCommand.js';
+import { STREAM_EVENTS_MAX, eventCodecOf } from '../../../schemas/events/registry.js';
 import type { EventStore } from '../../../domain/eventStore/index.js';
 import {
   clientPartnerDecider,
@@ -26,6 +26,7 @@ import {
   type StoreState,
   type TerminalState,
 } from '../../../domain/tenancy/index.js';
+import type { EventShape } from '../../../schemas/events/index.js';
 import { TtlCache } from './ttlCache.js';
 
 export type TenancyDirectory = Readonly<{
@@ -50,7 +51,7 @@ export type TenancyDirectoryOptions = Readonly<{
 export const TENANCY_DIRECTORY_DEFAULTS = { cacheTtlMs: 2_000, cacheEntriesMax: 10_000 } as const;
 const CACHE_TTL_MS_MAX = 5_000;
 
-/** Thrown when a tenancy stream cannot be folded safely (too long, or a schema version we cannot read). */
+/** Thrown when a tenancy stream is too long to fold safely (an event it cannot read is an `UndecodableEventError`). */
 export class TenancyStreamError extends Error {
   override readonly name = 'TenancyStreamError';
 }
@@ -81,14 +82,9 @@ export function createTenancyDirectory(options: TenancyDirectoryOptions): Tenanc
   };
 }
 
-async function fold<Command, Event, State>(store: EventStore, decider: Decider<Command, Event, State>, stream: string): Promise<State> {
+async function fold<Command, Event extends EventShape, State>(store: EventStore, decider: Decider<Command, Event, State>, stream: string): Promise<State> {
   const recorded = await store.readStream(stream, { maxCount: STREAM_EVENTS_MAX + 1 });
   if (recorded.length > STREAM_EVENTS_MAX) throw new TenancyStreamError(`stream ${stream} has more than ${STREAM_EVENTS_MAX} events`);
-  const events = recorded.map((event) => {
-    if (event.schemaVersion !== EVENT_SCHEMA_VERSION) throw new TenancyStreamError(`event ${event.id} has unknown schema version ${event.schemaVersion}`);
-    // Invariant: every event of a tenancy stream was decided by that stream's decider and stored
-    // with EVENT_SCHEMA_VERSION, so it is one of the decider's events (as in loadAggregate).
-    return { type: event.type, data: event.data } as Event;
-  });
-  return evolveAll(decider, events);
+  const codec = eventCodecOf(decider);
+  return evolveAll(decider, recorded.map(codec.decode));
 }

@@ -226,7 +226,8 @@ export class GenerationWorker {
       await client.withSession((session) => resolveParked(session, generation.name, generation.generation, event.id, resolution === 'skip' ? 'skipped' : 'retried'));
       onLog('warn', `parked event ${resolution === 'skip' ? 'skipped' : 'retried'} by an operator`, { projection: generation.name, eventId: event.id });
     }
-    this.trouble = 'stalled';
+    // A skipped event leaves nothing failing (it may have been the last one: no later batch would clear it).
+    this.trouble = resolution === 'skip' ? null : 'stalled';
     return resolution;
   }
 }

@@ -11,9 +11,10 @@
  */
 import type { LogPosition, RecordedEvent } from '../../../domain/eventStore/index.js';
 import { formatPosition } from '../../../domain/eventStore/index.js';
-import { toPaymentIntentStreamName } from '../../../domain/paymentIntent/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX, toPaymentIntentStreamName } from '../../../domain/paymentIntent/index.js';
 import type { IntentContext, OutgoingIntegrationEvent, SourceEvent } from '../../../projections/integration/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, foldIntentContext, intentsNeedingContext, mapBatch, toSourceEvent } from '../../../projections/integration/index.js';
+import { foldIntentContext, intentsNeedingContext, mapBatch, toSourceEvent } from '../../../projections/integration/index.js';
+import { isUndecodableEventError } from '../../../schemas/events/index.js';
 import { backoffDelay, sleep } from '../../adapters/kafka/backoff.js';
 import type { Publisher } from '../../adapters/kafka/publisher.js';
 import { createKafkaPublisher } from '../../adapters/kafka/publisher.js';
@@ -109,6 +110,12 @@ class Relay {
         failures += 1;
         this.recordError(error);
         this.setState('failed');
+        if (isUndecodableEventError(error)) {
+          // Retrying cannot read it: halt at the checkpoint before it, nothing of that batch published.
+          logger.error({ err: error, relay: name, stream: error.stream, revision: error.revision, eventId: error.eventId }, 'relay halted: a stored event cannot be decoded');
+          await this.publisher.close();
+          return;
+        }
         const delayMs = backoffDelay(failures, backoff);
         logger.error({ err: error, relay: name, retryInMs: delayMs }, 'relay stopped by an error; restarting');
         await sleep(delayMs, this.signal);

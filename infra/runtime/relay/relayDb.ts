@@ -5,7 +5,7 @@
 import type { LogPosition } from '../../../domain/eventStore/index.js';
 import { formatPosition, parsePosition } from '../../../domain/eventStore/index.js';
 import type { IntentContext } from '../../../projections/integration/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX } from '../../../projections/integration/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX } from '../../../domain/paymentIntent/index.js';
 import type { PaymentMethod } from '../../../schemas/integration/index.js';
 import type { SqlClient, SqlSession } from '../../adapters/db/sqlClient.js';
 import { sleep } from '../../adapters/kafka/backoff.js';

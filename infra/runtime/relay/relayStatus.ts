@@ -10,7 +10,9 @@ import { countBacklog, readRelayCheckpoint } from './relayDb.js';
  * - `starting`: connecting to the database or the broker.
  * - `running`: publishing, or caught up and waiting for new events.
  * - `waiting_for_broker`: Kafka is unreachable; retrying with backoff (≤ 5 s), nothing is skipped.
- * - `failed`: an error other than the broker's stopped the relay; it restarts after a backoff.
+ * - `failed`: an error other than the broker's stopped the relay; it restarts after a backoff —
+ *   except a stored event it cannot decode (`UndecodableEventError`): then it halts here, at the
+ *   checkpoint before that event, with `lastError` naming it, until restarted with a codec that reads it.
  * - `stopped`: `stop()` finished.
  */
 export type RelayState = 'disabled' | 'standby' | 'starting' | 'running' | 'waiting_for_broker' | 'failed' | 'stopped';

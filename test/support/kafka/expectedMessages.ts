@@ -1,7 +1,8 @@
 /** What the relay must have published for a stretch of the log, computed independently of the relay. */
 import type { EventStore, LogPosition, RecordedEvent } from '../../../domain/eventStore/index.js';
 import type { OutgoingIntegrationEvent, SourceEvent } from '../../../projections/integration/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, mapBatch, toSourceEvent } from '../../../projections/integration/index.js';
+import { PAYMENT_INTENT_STREAM_PREFIX } from '../../../domain/paymentIntent/index.js';
+import { mapBatch, toSourceEvent } from '../../../projections/integration/index.js';
 import type { ReceivedMessage } from './kafkaTestKit.js';
 
 /** Every PaymentIntent event after `from`, in log order. */
