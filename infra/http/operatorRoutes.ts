@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../../command/commandContext.js';
 import { registerClientPartner } from '../../command/tenancy/index.js';
 import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
+import { storableText } from '../../schemas/text.js';
 import { sendProblem } from './problemDetails.js';
 
 export const OPERATOR_SECRET_FILE = 'operator.secret';
@@ -31,7 +32,7 @@ export function operatorSecret(source: Readonly<{ dataDir: string | undefined; f
   return readFileSync(file, 'utf8').trim();
 }
 
-const bodySchema = z.object({ name: z.string().min(1).max(200) }).strict();
+const bodySchema = z.object({ name: storableText(200, { controlCharacters: 'refused' }) }).strict();
 const createdSchema = z.object({ client_partner_id: z.string(), secret: z.string().describe('Shown once; the ledger keeps only its SHA-256') });
 
 /**
