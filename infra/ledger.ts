@@ -47,7 +47,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   if (config.eventStoreDbConnectionString !== undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
   }
-  const client = await openDatabase(config);
+  const client = await openDatabase(config, logger);
   try {
     const applied = await migrate(client);
     logger.info({ applied, database: client.kind }, 'database ready');
@@ -126,9 +126,18 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
 }
 
-function openDatabase(config: LedgerConfig): Promise<SqlClient> {
+function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
   const database = config.database;
-  if (database.kind === 'pglite') return createPgliteClient(database.dataDir);
+  if (database.kind === 'pglite') {
+    return createPgliteClient(database.dataDir, {
+      onPermissionsFixed: (fixedPaths) => {
+        logger.warn(
+          { dataDir: database.dataDir, fixed: fixedPaths.length, examples: fixedPaths.slice(0, 5) },
+          `data folder permissions fixed: ${fixedPaths.length} entries were open to group or others; now folders 0700, files 0600`,
+        );
+      },
+    });
+  }
   return Promise.resolve(
     createPgClient({
       connectionString: database.url,
