@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
 import { ConfigError } from './config.js';
 import { migrate } from './db/migrate.js';
+import { ensureDatabaseExists } from './db/ensureDatabase.js';
 import { createPgClient } from './db/pgClient.js';
 import { createPgliteClient } from './db/pgliteClient.js';
 import type { SqlClient } from './db/sqlClient.js';
@@ -126,7 +127,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
 }
 
-function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
+async function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
   const database = config.database;
   if (database.kind === 'pglite') {
     return createPgliteClient(database.dataDir, {
@@ -138,13 +139,14 @@ function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<
       },
     });
   }
-  return Promise.resolve(
-    createPgClient({
-      connectionString: database.url,
-      poolSizeMax: database.poolSizeMax,
-      statementTimeoutMs: 30_000,
-      idleInTransactionTimeoutMs: 10_000,
-      applicationName: 'mpac-ledger',
-    }),
-  );
+  await ensureDatabaseExists(database.url, (message) => {
+    logger.info({ database: 'postgres' }, message);
+  });
+  return createPgClient({
+    connectionString: database.url,
+    poolSizeMax: database.poolSizeMax,
+    statementTimeoutMs: 30_000,
+    idleInTransactionTimeoutMs: 10_000,
+    applicationName: 'mpac-ledger',
+  });
 }
