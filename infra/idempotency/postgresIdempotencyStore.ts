@@ -54,6 +54,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           SET fingerprint = excluded.fingerprint, state = 'in_progress', response_status = NULL, response_body = NULL,
               locked_until = excluded.locked_until, expires_at = excluded.expires_at, created_at = now(), owner = excluded.owner
         WHERE k.expires_at < now()
+           -- A 5xx is never pinned (docs/idempotency.md); this frees one stored by an older version.
+           OR (k.state = 'completed' AND k.response_status >= 500 AND k.fingerprint = excluded.fingerprint)
            OR (k.state = 'in_progress' AND k.fingerprint = excluded.fingerprint
                AND (k.locked_until < now()
                     OR (k.owner IS NOT NULL AND k.owner <> excluded.owner AND NOT ledger_idempotency_owner_alive(k.owner))))

@@ -65,6 +65,19 @@ describe('5xx outcomes are not pinned', () => {
     expect(await createdEvents(key)).toBe(1);
     expect(await record(key)).toEqual({ state: 'completed', response_status: 201 });
   });
+
+  it('a 500 stored by an older version is not replayed: the same key runs', async () => {
+    const key = randomUUID();
+    await harness.ledger.client.query(
+      `INSERT INTO idempotency_keys (scope, key, fingerprint, state, response_status, response_body, expires_at)
+       VALUES ($1, $2, $3, 'completed', 500, '{"code":"internal_error"}', now() + interval '7 days')`,
+      [`terminal:${tenant.terminalId}`, key, await fingerprintOfCreate()],
+    );
+    const retried = await terminal.post('/v1/payment_intents', createBody, { key });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await createdEvents(key)).toBe(1);
+  });
 });
 
 /** The fingerprint the ledger computes for `POST /v1/payment_intents` with createBody (read from a probe request's record). */
