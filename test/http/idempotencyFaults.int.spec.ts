@@ -134,6 +134,30 @@ describe('in-progress claims belong to a live owner session', () => {
     await other.end().catch(() => undefined);
   });
 
+  it('this process survives the termination of its own owner session and re-takes the lock on a new one', async () => {
+    const key = randomUUID();
+    expect((await terminal.post('/v1/payment_intents', createBody, { key })).statusCode).toBe(201);
+    const [claimed] = await harness.ledger.client.query<{ owner: string }>('SELECT owner FROM idempotency_keys WHERE key = $1', [key]);
+    const holder = async (): Promise<number | undefined> => {
+      const [row] = await harness.ledger.client.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+            AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('idempotency-owner:' || $1, 0)`,
+        [claimed?.owner],
+      );
+      return row?.pid;
+    };
+    const before = await holder();
+    expect(before).toBeDefined();
+    await harness.ledger.client.query('SELECT pg_terminate_backend($1)', [before]);
+    // The heartbeat notices within a second; the next claim re-takes the lock on a new session.
+    await expect
+      .poll(async () => {
+        await terminal.post('/v1/payment_intents', createBody);
+        return holder();
+      }, { timeout: 10_000, interval: 100 })
+      .toSatisfy((pid: number | undefined) => pid !== undefined && pid !== before);
+  });
+
   it('a claim by this process stays in progress: the owner lock is held by its own session', async () => {
     const key = randomUUID();
     const ref = { scope: `terminal:${tenant.terminalId}`, key };
