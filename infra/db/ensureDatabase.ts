@@ -30,6 +30,7 @@ export async function ensureDatabaseExists(url: string, onCreated: (message: str
   }
   const target = new URL(url);
   const database = decodeURIComponent(target.pathname.slice(1));
+  if (database === '') throw new ConfigError(`DATABASE_URL names no database and the default one does not exist (${describeTarget(target)}): add /<database> to it`);
   const maintenance = new URL(url);
   maintenance.pathname = `/${MAINTENANCE_DATABASE}`;
   const admin = new pg.Client({ connectionString: maintenance.toString(), application_name: 'mpac-ledger-start' });
