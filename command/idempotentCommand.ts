@@ -40,8 +40,9 @@ function send(reply: FastifyReply, response: StoredResponse, shouldRetry?: boole
 /**
  * Runs a money-moving command under its `Idempotency-Key` (reference/payments.md (d)):
  * required key (rule 1) → claim (replay byte for byte with `Idempotent-Replayed: true`, mismatch
- * 400, in progress 409 + Retry-After) → execute → store every outcome (rule 9: success atomically
- * with the events; refusals and 500s after). A lost race is not stored (rule 10) and answers 409.
+ * 400, in progress 409 + Retry-After) → execute → store the outcome (rule 9: success atomically
+ * with the events; a domain refusal after). What was not the client's doing is never pinned: a lost
+ * race (409 concurrent_modification) and every 5xx release the claim, so a retry runs (docs/idempotency.md).
  */
 export async function runIdempotentCommand(
   context: CommandContext,
@@ -98,7 +99,10 @@ async function executeAndStore(
   try {
     const outcome = await execute(key);
     // With events, `ledger_append` completed the key in their transaction; without, do it now.
-    if (outcome.appended === 0) await context.idempotency.complete(key, outcome.response);
+    if (outcome.appended === 0) {
+      if (outcome.response.status >= 500) await releaseQuietly(context, key);
+      else await context.idempotency.complete(key, outcome.response);
+    }
     return [outcome.response, undefined];
   } catch (error) {
     const refusal = domainProblem(error);
@@ -119,8 +123,14 @@ async function executeAndStore(
     }
     request.log.error({ err: error }, 'command failed');
     const response = problemResponse(problem(500, 'internal_error', 'Internal Server Error', 'an unexpected error occurred; GET the resource for its current state'));
-    // Only pins the key if the events did not commit (their transaction completes it first).
-    await context.idempotency.complete(key, response).catch(() => undefined);
-    return [response, undefined];
+    // Not the client's fault: never pinned. If the events committed, their transaction already
+    // completed the key (release only forgets a key still in progress), so the retry replays them.
+    await releaseQuietly(context, key);
+    return [response, true];
   }
+}
+
+/** Forgets the claim; if that fails too (the database is gone), the claim's owner session or lease frees it. */
+async function releaseQuietly(context: CommandContext, key: IdempotencyKeyRef): Promise<void> {
+  await context.idempotency.release(key).catch(() => undefined);
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { storableText } from './text.js';
 
 /** Amounts are integers in minor units (JPY has none), at most 99,999,999,999 (JSON-safe, far above any till). */
 export const amountMinorSchema = z.int().min(1).max(99_999_999_999);
 export const currencySchema = z.enum(['JPY']).describe('ISO 4217; JPY has no minor unit');
 const identifier = (description: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe(description);
 const paymentIntentIdSchema = z.string().regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/).describe('pi_ + ULID');
-const text = (max: number) => z.string().min(1).max(max);
+const text = (max: number) => storableText(max);
 
 export const paymentIntentParamsSchema = z.object({ payment_intent_id: paymentIntentIdSchema }).strict();
 export const refundParamsSchema = z.object({ payment_intent_id: paymentIntentIdSchema, refund_id: identifier('re_ + ULID') }).strict();

@@ -4,6 +4,7 @@
  * Amounts are integers in minor units of `currency` (JPY has none).
  */
 import { z } from 'zod';
+import { storableText } from './text.js';
 import { merchantIdSchema, providerCodeSchema, storeIdSchema, terminalIdSchema } from './tenancy.js';
 
 export const SALES_PAGE_SIZE_DEFAULT = 20;
@@ -49,7 +50,7 @@ export const salesReportQuerySchema = z
     business_date_to: businessDateSchema.describe(`Inclusive; at most ${REPORT_DAYS_MAX} days after business_date_from, counting both`),
     group_by: groupBySchema.optional(),
     limit: z.coerce.number().int().min(1).max(SALES_PAGE_SIZE_MAX).default(SALES_PAGE_SIZE_DEFAULT).describe('Page size, 1–100 (default 20)'),
-    starting_after: z.string().min(1).max(512).optional().describe('The id of the last row of the previous page: the next page starts after it'),
+    starting_after: storableText(512).optional().describe('The id of the last row of the previous page: the next page starts after it'),
   })
   .strict()
   .superRefine((query, context) => {

@@ -4,6 +4,7 @@
  * batch's report (`GET /v1/settlement/batches/:batch_id`). Amounts are integers in minor units.
  */
 import { z } from 'zod';
+import { storableText } from './text.js';
 import type { ProviderCode } from '../domain/tenancy/index.js';
 import { REPORT_DAYS_MAX, businessDateSchema, periodProblem } from './sales.js';
 import { merchantIdSchema } from './tenancy.js';
@@ -69,7 +70,7 @@ export const settlementListQuerySchema = z
     business_date_from: businessDateSchema.optional().describe('Inclusive'),
     business_date_to: businessDateSchema.optional().describe(`Inclusive; with business_date_from, at most ${REPORT_DAYS_MAX} days counting both`),
     limit: z.coerce.number().int().min(1).max(SETTLEMENT_PAGE_SIZE_MAX).default(SETTLEMENT_PAGE_SIZE_DEFAULT).describe('Page size, 1–100 (default 20)'),
-    starting_after: z.string().min(1).max(512).optional().describe('The id of the last row of the previous page: the next page starts after it'),
+    starting_after: storableText(512).optional().describe('The id of the last row of the previous page: the next page starts after it'),
   })
   .strict()
   .superRefine((query, context) => {

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ProviderCode, TerminalModel } from '../domain/tenancy/index.js';
+import { storableText } from './text.js';
 
 const ULID_BODY = '[0-7][0-9A-HJKMNP-TV-Z]{25}';
 const prefixedId = (prefix: string, description: string) =>
@@ -20,9 +21,7 @@ export const storeIdSchema = prefixedId('str', 'str_ + ULID');
 export const storeProviderConfigIdSchema = prefixedId('spc', 'spc_ + ULID');
 export const terminalIdSchema = prefixedId('trm', 'trm_ + ULID');
 
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const withoutControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
-const text = (lengthMax: number) => z.string().min(1).max(lengthMax).regex(withoutControlCharacters, 'no control characters');
+const text = (lengthMax: number) => storableText(lengthMax, { controlCharacters: 'refused' });
 const instant = z.string().max(40).describe('ISO-8601 UTC instant');
 
 export const NAME_LENGTH_MAX = 200;
@@ -53,14 +52,14 @@ export const onboardMerchantBodySchema = z
 export const openStoreBodySchema = z
   .object({
     name: text(NAME_LENGTH_MAX),
-    time_zone: z.string().min(1).max(64).describe('IANA time zone, e.g. Asia/Tokyo'),
+    time_zone: storableText(64).describe('IANA time zone, e.g. Asia/Tokyo'),
     cutoff_minutes: z.int().min(0).max(1439).describe('Minutes after local midnight at which the business day starts (240 = 04:00)'),
   })
   .strict()
   .meta({ id: 'OpenStore' });
 
 const credentialsSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().min(1).max(CREDENTIAL_VALUE_LENGTH_MAX))
+  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), storableText(CREDENTIAL_VALUE_LENGTH_MAX))
   .refine((credentials) => {
     const entries = Object.keys(credentials).length;
     return entries >= 1 && entries <= CREDENTIAL_ENTRIES_MAX;
@@ -81,7 +80,7 @@ export const configureStoreProviderBodySchema = z
 export const registerTerminalBodySchema = z
   .object({
     device_uuid: z.string().max(36).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/).describe('Lower-case canonical UUID'),
-    public_key: z.string().min(1).max(PUBLIC_KEY_LENGTH_MAX).describe('The terminal’s ES256 (P-256) public key, SPKI PEM (BEGIN PUBLIC KEY)'),
+    public_key: storableText(PUBLIC_KEY_LENGTH_MAX).describe('The terminal’s ES256 (P-256) public key, SPKI PEM (BEGIN PUBLIC KEY)'),
     model: terminalModelSchema,
   })
   .strict()

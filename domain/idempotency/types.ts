@@ -20,8 +20,8 @@ export type IdempotencyBegin =
 
 export interface IdempotencyStore {
   /**
-   * Claims the key for `fingerprint` with a lease; an expired lease (a crashed owner) is taken
-   * over. Example: `await store.begin({ scope: 'partner:cp_1', key: 'k-1' }, 'sha256…')`.
+   * Claims the key for `fingerprint`; a claim whose owner is gone (a crashed process) is taken
+   * over at once, and a claim past its lease (a hung owner) too. Example: `await store.begin({ scope: 'partner:cp_1', key: 'k-1' }, 'sha256…')`.
    */
   begin(ref: IdempotencyKeyRef, fingerprint: string): Promise<IdempotencyBegin>;
   /** Records the response of a command that appended nothing (a refusal, an error). */

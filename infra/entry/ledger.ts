@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
 import { ConfigError } from './config.js';
 import { migrate } from '../adapters/db/migrate.js';
+import { ensureDatabaseExists } from '../adapters/db/ensureDatabase.js';
 import { createPgClient } from '../adapters/db/pgClient.js';
 import { createPgliteClient } from '../adapters/db/pgliteClient.js';
 import type { SqlClient } from '../adapters/db/sqlClient.js';
@@ -47,7 +48,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   if (config.eventStoreDbConnectionString !== undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
   }
-  const client = await openDatabase(config);
+  const client = await openDatabase(config, logger);
   try {
     const applied = await migrate(client);
     logger.info({ applied, database: client.kind }, 'database ready');
@@ -56,9 +57,10 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     throw error;
   }
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
+  const idempotency = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
   const context: CommandContext = {
     store,
-    idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }),
+    idempotency,
     now: () => new Date(),
     newUuid,
     newId: newPrefixedId,
@@ -116,6 +118,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       accepting = false;
       stopPruning();
       await app.close();
+      await idempotency.close();
       await relay.stop();
       await projections.stop();
       await store.close();
@@ -124,16 +127,26 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
 }
 
-function openDatabase(config: LedgerConfig): Promise<SqlClient> {
+async function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
   const database = config.database;
-  if (database.kind === 'pglite') return createPgliteClient(database.dataDir);
-  return Promise.resolve(
-    createPgClient({
-      connectionString: database.url,
-      poolSizeMax: database.poolSizeMax,
-      statementTimeoutMs: 30_000,
-      idleInTransactionTimeoutMs: 10_000,
-      applicationName: 'mpac-ledger',
-    }),
-  );
+  if (database.kind === 'pglite') {
+    return createPgliteClient(database.dataDir, {
+      onPermissionsFixed: (fixedPaths) => {
+        logger.warn(
+          { dataDir: database.dataDir, fixed: fixedPaths.length, examples: fixedPaths.slice(0, 5) },
+          `data folder permissions fixed: ${fixedPaths.length} entries were open to group or others; now folders 0700, files 0600`,
+        );
+      },
+    });
+  }
+  await ensureDatabaseExists(database.url, (message) => {
+    logger.info({ database: 'postgres' }, message);
+  });
+  return createPgClient({
+    connectionString: database.url,
+    poolSizeMax: database.poolSizeMax,
+    statementTimeoutMs: 30_000,
+    idleInTransactionTimeoutMs: 10_000,
+    applicationName: 'mpac-ledger',
+  });
 }

@@ -19,7 +19,16 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const ledger = await createLedger(config, logger);
+  let ledger;
+  try {
+    ledger = await createLedger(config, logger);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The operator's to fix (e.g. a database to create): one line that says how, no stack trace.
+    logger.fatal({ error: error.name }, error.message);
+    process.exitCode = 1;
+    return;
+  }
   const address = await ledger.app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ address, database: config.database.kind }, `MPAC Ledger listening on ${address}`);
 

@@ -188,7 +188,7 @@ describe('concurrency and atomicity', () => {
     }
   });
 
-  it('rule 13: a crash before commit leaves the key in progress (409) until its lease ends; then the retry runs once', async () => {
+  it('rule 13: a claim whose owner lives but never finishes (hung) holds the key (409) until its lease ends; then the retry runs once (a dead owner: idempotencyFaults.int.spec.ts)', async () => {
     const key = randomUUID();
     const scope = `terminal:${tenant.terminalId}`;
     const crashed = await harness.ledger.context.idempotency.begin({ scope, key }, 'fingerprint-of-the-crashed-request');

@@ -50,9 +50,10 @@ export async function createAuthTestApp(options: Readonly<{ cacheTtlMs?: number 
   const client = createTestClient(8);
   const clock = testClock();
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client, now: clock.now });
+  const idempotency = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
   const context: CommandContext = {
     store,
-    idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }),
+    idempotency,
     now: clock.now,
     newUuid: randomUUID,
     newId: newPrefixedId,
@@ -85,6 +86,7 @@ export async function createAuthTestApp(options: Readonly<{ cacheTtlMs?: number 
     clock,
     close: async () => {
       await app.close();
+      await idempotency.close();
       await store.close();
       await client.close();
     },

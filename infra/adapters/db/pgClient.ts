@@ -48,6 +48,11 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     async withSession(work) {
       const client = await pool.connect();
       let broken = false;
+      // A held session whose backend is terminated while idle emits 'error': mark it, do not crash.
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         return await work(session(client));
       } catch (error) {
@@ -55,6 +60,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
         throw error;
       } finally {
         // A session that failed mid-work may still hold a transaction or a lock: discard it.
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },

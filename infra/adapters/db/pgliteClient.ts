@@ -1,6 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient, SqlRow, SqlSession } from './sqlClient.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
+import { restrictUmask, secureDataFolder } from './dataFolderPermissions.js';
+
+export type PgliteClientOptions = Readonly<{
+  /** Told which entries of the data folder were open to group or others and are now 0700/0600. */
+  onPermissionsFixed?: (fixedPaths: readonly string[]) => void;
+}>;
 
 /**
  * Embedded PostgreSQL (PGlite) behind the SqlClient port. PGlite is one single-threaded session
@@ -8,17 +14,27 @@ import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
  * - serializes every caller through one queue; `withSession` holds the queue for its whole work,
  *   so an explicit transaction never interleaves with another caller's statements;
  * - answers `concurrencyMax = 1` (the event store then sends one group-commit batch at a time);
- * - locks the data folder, because two processes opening it corrupt it.
+ * - locks the data folder, because two processes opening it corrupt it;
+ * - keeps the data folder owner-only (0700, files 0600) whatever the umask: it adds 0o077 to the
+ *   process umask, so files PGlite creates later are 0600 too, and fixes existing entries at start
+ *   and after PGlite's initialisation, reporting what it changed.
  */
-export async function createPgliteClient(dataDir: string | undefined): Promise<SqlClient> {
+export async function createPgliteClient(dataDir: string | undefined, options: PgliteClientOptions = {}): Promise<SqlClient> {
+  const fixed: string[] = [];
+  if (dataDir !== undefined) {
+    restrictUmask();
+    fixed.push(...secureDataFolder(dataDir));
+  }
   const lock: DirectoryLock | undefined = dataDir === undefined ? undefined : acquireDirectoryLock(dataDir);
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir);
+    if (dataDir !== undefined) fixed.push(...secureDataFolder(dataDir));
   } catch (error) {
     lock?.release();
     throw error;
   }
+  if (fixed.length > 0) options.onPermissionsFixed?.(fixed);
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const run = tail.then(work, work);

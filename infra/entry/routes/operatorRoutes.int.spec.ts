@@ -51,4 +51,23 @@ describe('operator bootstrap of client partners', () => {
       await ledger.close();
     }
   });
+
+  it('without an operator secret (DATABASE_URL, no LEDGER_OPERATOR_SECRET) says operator access is disabled and how to enable it', async () => {
+    const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl() }), createLogger('silent'));
+    try {
+      const requests = [
+        { method: 'POST' as const, url: '/v1/operator/client_partners', payload: { name: 'Nope' } },
+        { method: 'GET' as const, url: '/v1/ops/projections' },
+      ];
+      for (const request of requests) {
+        for (const headers of [{}, { 'x-operator-secret': 'operator-secret-that-this-server-does-not-have' }]) {
+          const refused = await ledger.app.inject({ ...request, headers });
+          expect(refused.statusCode).toBe(401);
+          expect(refused.json()).toMatchObject({ code: 'operator_access_disabled', detail: expect.stringContaining('LEDGER_OPERATOR_SECRET') as unknown });
+        }
+      }
+    } finally {
+      await ledger.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../../../command/commandContext.js';
 import { registerClientPartner } from '../../../command/tenancy/index.js';
 import { problem, problemSchema, type Problem } from '../../../schemas/problem.js';
+import { storableText } from '../../../schemas/text.js';
 import { sendProblem } from '../../../http/problemDetails.js';
 
 export const OPERATOR_SECRET_FILE = 'operator.secret';
@@ -31,13 +32,14 @@ export function operatorSecret(source: Readonly<{ dataDir: string | undefined; f
   return readFileSync(file, 'utf8').trim();
 }
 
-const bodySchema = z.object({ name: z.string().min(1).max(200) }).strict();
+const bodySchema = z.object({ name: storableText(200, { controlCharacters: 'refused' }) }).strict();
 const createdSchema = z.object({ client_partner_id: z.string(), secret: z.string().describe('Shown once; the ledger keeps only its SHA-256') });
 
 /**
  * `POST /v1/operator/client_partners` with `X-Operator-Secret`: registers a client partner and
  * returns its secret once. Public to the partner/terminal authentication (the operator secret is
- * checked here, in constant time); 401 `operator_required` otherwise.
+ * checked here, in constant time); 401 `operator_required` otherwise, or `operator_access_disabled`
+ * when no operator secret is configured.
  */
 /** Checks `X-Operator-Secret` in constant time; false when no operator secret is configured. */
 export function operatorCheck(secret: string | undefined): (request: FastifyRequest) => boolean {
@@ -49,7 +51,20 @@ export function operatorCheck(secret: string | undefined): (request: FastifyRequ
   };
 }
 
-export const operatorRequired = (): Problem => problem(401, 'operator_required', 'Unauthorized', `this route needs the operator secret in ${OPERATOR_HEADER}`);
+/**
+ * The refusal of an operator route: without an operator secret configured (DATABASE_URL and no
+ * LEDGER_OPERATOR_SECRET) operator access is off, and the problem says so and how to turn it on,
+ * whatever header was sent; otherwise the secret was missing or wrong.
+ */
+export const operatorRequired = (secretConfigured: boolean): Problem =>
+  secretConfigured
+    ? problem(401, 'operator_required', 'Unauthorized', `this route needs the operator secret in ${OPERATOR_HEADER}`)
+    : problem(
+        401,
+        'operator_access_disabled',
+        'Unauthorized',
+        `operator access is disabled on this server: set LEDGER_OPERATOR_SECRET (32–200 characters) in its environment and restart it, then send that secret in ${OPERATOR_HEADER}`,
+      );
 
 export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
   const isOperator = operatorCheck(secret);
@@ -60,7 +75,7 @@ export function registerOperatorRoutes(app: FastifyInstance, context: CommandCon
       schema: { summary: 'Register a client partner (operator only)', tags: ['operator'], body: bodySchema, response: { 201: createdSchema, 401: problemSchema } },
     },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const partnerSecret = randomBytes(32).toString('base64url');
       const { clientPartnerId } = await registerClientPartner(context, { name: request.body.name, secret: partnerSecret, actor: 'operator' });
       return reply.code(201).send({ client_partner_id: clientPartnerId, secret: partnerSecret });

@@ -53,7 +53,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     '/v1/ops/projections',
     { config, schema: { summary: 'Projection status (operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
     },
@@ -63,7 +63,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     '/v1/ops/projections/:name/rebuild',
     { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name } = request.params;
       try {
         const { generation } = await projections.rebuild(name);
@@ -80,7 +80,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     '/v1/ops/projections/:name/parked/retry',
     { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.retryParked(name)) return sendProblem(reply, problem(409, 'projection.nothing_parked', 'Conflict', `projection ${name} has no parked event here`));
@@ -95,7 +95,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
       schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } },
     },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name, event_id: eventId } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.skipParked(name, eventId)) return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
