@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../adapters/configError.js';
 
 /**
  * The process configuration, from the environment (ARCHITECTURE.md §9). With nothing set the
@@ -36,9 +37,7 @@ export type LedgerConfig = Readonly<{
   operatorSecret: string | undefined;
 }>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const parsed = environmentSchema.safeParse(withoutEmptyValues(environment));

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConfigError } from '../../entry/config.js';
+import { ConfigError } from '../configError.js';
 
 /** `DATABASE_URL` names a database that does not exist and its role may not create it. */
 export class DatabaseMissingError extends ConfigError {}
