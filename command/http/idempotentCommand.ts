@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canonicalJson, type JsonValue } from '../../domain/eventStore/index.js';
+import { canonicalJson, isStoreUnavailable, type JsonValue } from '../../domain/eventStore/index.js';
 import type { IdempotencyKeyRef, StoredResponse } from '../../domain/idempotency/index.js';
 import { idempotencyProblem, problem, type Problem } from '../../schemas/problem.js';
 import type { CommandContext } from '../commandContext.js';
 import { ConcurrencyConflictError, type CommandOutcome } from '../handleCommand.js';
 import { domainProblem } from './domainProblems.js';
 import { idempotencyScope, type Principal } from './principal.js';
+import { databaseUnavailableProblem, markRetryable } from './unavailable.js';
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -40,7 +41,8 @@ function send(reply: FastifyReply, response: StoredResponse, shouldRetry?: boole
  * Runs a money-moving command under its `Idempotency-Key` (reference/payments.md (d)):
  * required key (rule 1) → claim (replay byte for byte with `Idempotent-Replayed: true`, mismatch
  * 400, in progress 409 + Retry-After) → execute → store every outcome (rule 9: success atomically
- * with the events; refusals and 500s after). A lost race is not stored (rule 10) and answers 409.
+ * with the events; refusals and 500s after). A lost race is not stored (rule 10) and answers 409;
+ * an unreachable database is not stored either and answers the retryable 503 `database_unavailable`.
  */
 export async function runIdempotentCommand(
   context: CommandContext,
@@ -58,6 +60,7 @@ export async function runIdempotentCommand(
     return send(reply, problemResponse(idempotencyProblem(400, 'idempotency_key_invalid', 'Idempotency-Key must be 1–255 printable ASCII characters', request.id)), false);
   }
   const key: IdempotencyKeyRef = { scope: idempotencyScope(principal), key: keyText };
+  // Not reachable while claiming: nothing ran; the error handler answers the retryable 503.
   const claim = await context.idempotency.begin(key, fingerprint(request));
   switch (claim.outcome) {
     case 'replay':
@@ -85,6 +88,7 @@ async function executeClaimed(
   execute: (key: IdempotencyKeyRef) => Promise<CommandOutcome>,
 ): Promise<FastifyReply> {
   const [response, shouldRetry] = await executeAndStore(context, request, key, execute);
+  if (response.status === 503) markRetryable(reply);
   return send(reply, response, shouldRetry);
 }
 
@@ -109,6 +113,14 @@ async function executeAndStore(
     if (error instanceof ConcurrencyConflictError) {
       await context.idempotency.release(key);
       return [problemResponse(problem(409, 'concurrent_modification', 'Conflict', 'the payment intent changed while this command ran; retry it')), true];
+    }
+    if (isStoreUnavailable(error)) {
+      // Not the client's failure and its outcome is unknown: never pinned. If the events committed,
+      // their transaction completed the key (a retry replays it); otherwise the claim is freed
+      // (or, with the database gone, left to its lease: the retry gets 409 in use, also retryable).
+      request.log.warn({ err: error }, 'command interrupted: database unavailable');
+      await context.idempotency.release(key).catch(() => undefined);
+      return [problemResponse(databaseUnavailableProblem(request.id)), true];
     }
     request.log.error({ err: error }, 'command failed');
     const response = problemResponse(problem(500, 'internal_error', 'Internal Server Error', 'an unexpected error occurred; GET the resource for its current state'));

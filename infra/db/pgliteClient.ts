@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { StoreUnavailableError } from '../../domain/eventStore/index.js';
 import type { SqlClient, SqlRow, SqlSession } from './sqlClient.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
 
@@ -10,6 +11,15 @@ import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
  * - answers `concurrencyMax = 1` (the event store then sends one group-commit batch at a time);
  * - locks the data folder, because two processes opening it corrupt it.
  */
+/** The embedded session is in this process: it is never lost while the client is open. */
+const NEVER_LOST = new AbortController().signal;
+
+/** A statement after (or during) close fails as the port's StoreUnavailableError (503), not as an internal error. */
+function closedAsUnavailable(error: unknown): unknown {
+  if (error instanceof Error && /^PGlite is clos(ed|ing)/.test(error.message)) return new StoreUnavailableError('the embedded database is closed', { cause: error });
+  return error;
+}
+
 export async function createPgliteClient(dataDir: string | undefined): Promise<SqlClient> {
   const lock: DirectoryLock | undefined = dataDir === undefined ? undefined : acquireDirectoryLock(dataDir);
   let db: PGlite;
@@ -21,7 +31,8 @@ export async function createPgliteClient(dataDir: string | undefined): Promise<S
   }
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
+    const guarded = (): Promise<T> => work().catch((error: unknown) => Promise.reject(closedAsUnavailable(error)));
+    const run = tail.then(guarded, guarded);
     tail = run.catch(() => undefined);
     return run;
   };
@@ -48,7 +59,7 @@ export async function createPgliteClient(dataDir: string | undefined): Promise<S
     withSession: (work) =>
       exclusive(async () => {
         try {
-          return await work(direct);
+          return await work(direct, NEVER_LOST);
         } catch (error) {
           // Leave the single shared session clean for the next caller.
           await db.exec('ROLLBACK; SELECT pg_advisory_unlock_all();').catch(() => undefined);
@@ -57,7 +68,12 @@ export async function createPgliteClient(dataDir: string | undefined): Promise<S
       }),
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, () => {
-        onNotify();
+        // A listener's exception would surface inside PGlite's message loop.
+        try {
+          onNotify();
+        } catch {
+          // the reader polls anyway
+        }
       });
       return async () => {
         await unlisten();

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainProblem } from '../../command/http/domainProblems.js';
+import { databaseUnavailableProblem, markRetryable } from '../../command/http/unavailable.js';
+import { isStoreUnavailable } from '../../domain/eventStore/index.js';
 import { ReadModelUnavailableError } from '../../query/readModels.js';
 import { problem, type Problem } from '../../schemas/problem.js';
 
@@ -10,7 +12,8 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 
 /**
  * The last line of defence, for every route: schema violations answer 400 `validation_error`
- * with one entry per field; domain refusals their mapped problem; unknown routes 404
+ * with one entry per field; domain refusals their mapped problem; an unreachable database 503
+ * `database_unavailable` with `Retry-After` and `X-Should-Retry: true`; unknown routes 404
  * `route_not_found`; requests fastify itself rejects (bad JSON, too large) 4xx with a code; anything
  * unexpected 500 `internal_error` with the trace id — never a stack trace or a driver message.
  */
@@ -26,6 +29,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     const refusal = domainProblem(error);
     if (refusal !== undefined) return sendProblem(reply, refusal);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'request refused: database unavailable');
+      return sendProblem(markRetryable(reply), databaseUnavailableProblem(request.id));
+    }
     if (error instanceof ReadModelUnavailableError) {
       void reply.header('retry-after', '1');
       return sendProblem(reply, problem(503, 'read_model_unavailable', 'Service Unavailable', `${error.message} Retry shortly.`));
