@@ -1,0 +1,69 @@
+/**
+ * Fault (issue 9 item 1a): PostgreSQL terminates the session holding the singleton locks (the
+ * projections' shared lock session and the relay's) while two ledgers share the database. The
+ * process survives; the roles that lost their lock stop at once (never two active instances of one
+ * projection), the locks are taken again, and the read models resume from their checkpoints and
+ * catch up with nothing lost and nothing applied twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE, TEST_SERVER_URL } from '../support/database.js';
+import type { TenantFixture } from '../support/tenancyFixtures.js';
+import { startTestLedger, type TestLedger } from '../support/testLedger.js';
+import { backends, expectNothingLostNorDoubled, projectionsCaughtUp, startCashLoad, terminate, waitFor } from './faultKit.js';
+
+const KAFKA = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' };
+const ACTIVE = new Set(['catching_up', 'running', 'rebuilding', 'stalled', 'parked', 'failed']);
+
+let first: TestLedger;
+let second: TestLedger;
+let tenant: TenantFixture;
+let baseUrl: string;
+
+/** Projection names active in a ledger (it holds their lock and runs their workers). */
+async function activeIn(harness: TestLedger): Promise<Set<string>> {
+  return new Set((await harness.ledger.projections.status()).filter((status) => ACTIVE.has(status.state)).map((status) => status.name));
+}
+
+beforeAll(async () => {
+  first = await startTestLedger(KAFKA);
+  tenant = await first.tenant();
+  await projectionsCaughtUp(first);
+  second = await startTestLedger(KAFKA);
+  baseUrl = await first.ledger.app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await second.close();
+  await first.close();
+});
+
+describe('the lock session is terminated', () => {
+  it('survives, hands each projection to exactly one instance, resumes from the checkpoints and catches up', async () => {
+    const load = startCashLoad(baseUrl, await first.terminalToken(tenant), 2);
+    await waitFor('some payments', () => Promise.resolve(load.paidCount() >= 5));
+    const holders = await backends(TEST_SERVER_URL, TEST_DATABASE, 'lock_session');
+    expect(holders.length).toBeGreaterThanOrEqual(2); // the projections' shared session and the relay's
+    expect(await activeIn(first)).toEqual(new Set(first.ledger.projections.names));
+    expect(await terminate(TEST_SERVER_URL, holders)).toBe(holders.length);
+
+    // Until every projection is active somewhere again, no projection may be active in both.
+    await waitFor('every projection active in one instance', async () => {
+      const [inFirst, inSecond] = await Promise.all([activeIn(first), activeIn(second)]);
+      const both = [...inFirst].filter((name) => inSecond.has(name));
+      expect(both, 'a projection active in two instances').toEqual([]);
+      return inFirst.size + inSecond.size === first.ledger.projections.names.length;
+    });
+    const retaken = await backends(TEST_SERVER_URL, TEST_DATABASE, 'lock_session');
+    expect(retaken.filter((pid) => holders.includes(pid))).toEqual([]);
+
+    const paidBefore = load.paidCount();
+    await waitFor('payments after the fault', () => Promise.resolve(load.paidCount() >= paidBefore + 5));
+    const report = await load.stop();
+    expect(report.violations).toEqual([]);
+    await expectNothingLostNorDoubled(first, tenant, report);
+    await waitFor('one relay running with no backlog', async () => {
+      const relays = await Promise.all([first.ledger.relay.status(), second.ledger.relay.status()]);
+      return relays.filter((relay) => relay.state === 'running').length === 1 && relays.every((relay) => relay.backlogEvents === 0);
+    });
+  });
+});
