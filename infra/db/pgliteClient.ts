@@ -31,7 +31,13 @@ export async function createPgliteClient(dataDir: string | undefined): Promise<S
   }
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const guarded = (): Promise<T> => work().catch((error: unknown) => Promise.reject(closedAsUnavailable(error)));
+    const guarded = async (): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        throw closedAsUnavailable(error);
+      }
+    };
     const run = tail.then(guarded, guarded);
     tail = run.catch(() => undefined);
     return run;

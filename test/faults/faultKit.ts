@@ -40,6 +40,16 @@ export async function backends(serverUrl: string, database: string, kind: Backen
   return rows.map((row) => row.pid);
 }
 
+/** The advisory locks granted in `database` (one per singleton role holding its lock), with their holder. */
+export async function advisoryLocks(serverUrl: string, database: string): Promise<{ pid: number; key: string }[]> {
+  return adminQuery<{ pid: number; key: string }>(
+    serverUrl,
+    `SELECT l.pid, l.classid::text || ':' || l.objid::text AS key FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+      WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1 ORDER BY key`,
+    [database],
+  );
+}
+
 /** `pg_terminate_backend` on each pid; how many were terminated. */
 export async function terminate(serverUrl: string, pids: readonly number[]): Promise<number> {
   if (pids.length === 0) return 0;
@@ -47,7 +57,7 @@ export async function terminate(serverUrl: string, pids: readonly number[]): Pro
   return rows[0]?.n ?? 0;
 }
 
-/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
+/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`, or at once on a failed `expect` inside it. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -56,9 +66,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      // A broken expectation inside the probe fails at once; anything else is retried.
+      if (error instanceof Error && error.name === 'AssertionError') throw error;
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
