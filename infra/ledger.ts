@@ -56,9 +56,10 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     throw error;
   }
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
+  const idempotency = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
   const context: CommandContext = {
     store,
-    idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }),
+    idempotency,
     now: () => new Date(),
     newUuid,
     newId: newPrefixedId,
@@ -119,6 +120,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       await relay.stop();
       await projections.stop();
       await store.close();
+      idempotency.close();
       await client.close();
     },
   };

@@ -1,4 +1,6 @@
 import type { IdempotencyBegin, IdempotencyKeyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/index.js';
+import { randomUUID } from 'node:crypto';
+import { isStoreUnavailable } from '../../domain/eventStore/index.js';
 import type { SqlClient } from '../db/sqlClient.js';
 
 export type PostgresIdempotencyOptions = Readonly<{
@@ -10,6 +12,34 @@ export type PostgresIdempotencyOptions = Readonly<{
 }>;
 
 export const IDEMPOTENCY_DEFAULTS = { leaseSeconds: 60, retentionSeconds: 7 * 24 * 3600 } as const;
+
+/**
+ * The tokens of the claims this process holds, so a release deletes only its own claim. Entries of
+ * keys completed by an append (which never come back here) are dropped once their lease is over.
+ */
+class ClaimTokens {
+  private readonly tokens = new Map<string, { token: string; at: number }>();
+
+  constructor(private readonly leaseMs: number) {}
+
+  remember(ref: IdempotencyKeyRef, token: string): void {
+    const now = Date.now();
+    for (const [id, entry] of this.tokens) {
+      if (now - entry.at <= this.leaseMs) break;
+      this.tokens.delete(id);
+    }
+    const id = `${ref.scope}\u0000${ref.key}`;
+    this.tokens.delete(id);
+    this.tokens.set(id, { token, at: now });
+  }
+
+  take(ref: IdempotencyKeyRef): string | undefined {
+    const id = `${ref.scope}\u0000${ref.key}`;
+    const entry = this.tokens.get(id);
+    this.tokens.delete(id);
+    return entry?.token;
+  }
+}
 
 type KeyRow = {
   fingerprint: string;
@@ -29,24 +59,43 @@ type KeyRow = {
  * dies before anything commits, losing the claim is harmless (the retry runs once). Saves one
  * WAL flush per POST.
  * Completion with events happens inside `ledger_append` (see EventStore.append options).
+ * A claim carries its request's token: when the claim's reply or a release is lost with the
+ * connection, the claim is deleted by token in the background once the database answers (never
+ * pinned, never another request's claim), so retries are not held for the whole lease.
  */
 export class PostgresIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly options: PostgresIdempotencyOptions) {}
+  private readonly claims: ClaimTokens;
+  private readonly closed = new AbortController();
+
+  constructor(private readonly options: PostgresIdempotencyOptions) {
+    this.claims = new ClaimTokens(options.leaseSeconds * 1000);
+  }
 
   async begin(ref: IdempotencyKeyRef, fingerprint: string): Promise<IdempotencyBegin> {
-    const claimed = await this.options.client.query(
-      `INSERT INTO idempotency_keys AS k (scope, key, fingerprint, state, locked_until, expires_at)
-       SELECT $1::text, $2::text, $3::text, 'in_progress', now() + make_interval(secs => $4), now() + make_interval(secs => $5)
-         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit
-       ON CONFLICT (scope, key) DO UPDATE
-          SET fingerprint = excluded.fingerprint, state = 'in_progress', response_status = NULL, response_body = NULL,
-              locked_until = excluded.locked_until, expires_at = excluded.expires_at, created_at = now()
-        WHERE k.expires_at < now()
-           OR (k.state = 'in_progress' AND k.locked_until < now() AND k.fingerprint = excluded.fingerprint)
-       RETURNING 1 AS claimed`,
-      [ref.scope, ref.key, fingerprint, this.options.leaseSeconds, this.options.retentionSeconds],
-    );
-    if (claimed.length > 0) return { outcome: 'started' };
+    const token = randomUUID();
+    let claimed: unknown[];
+    try {
+      claimed = await this.options.client.query(
+        `INSERT INTO idempotency_keys AS k (scope, key, fingerprint, state, locked_until, expires_at, claim_token)
+         SELECT $1::text, $2::text, $3::text, 'in_progress', now() + make_interval(secs => $4), now() + make_interval(secs => $5), $6::uuid
+           FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit
+         ON CONFLICT (scope, key) DO UPDATE
+            SET fingerprint = excluded.fingerprint, state = 'in_progress', response_status = NULL, response_body = NULL,
+                locked_until = excluded.locked_until, expires_at = excluded.expires_at, created_at = now(), claim_token = excluded.claim_token
+          WHERE k.expires_at < now()
+             OR (k.state = 'in_progress' AND k.locked_until < now() AND k.fingerprint = excluded.fingerprint)
+         RETURNING 1 AS claimed`,
+        [ref.scope, ref.key, fingerprint, this.options.leaseSeconds, this.options.retentionSeconds, token],
+      );
+    } catch (error) {
+      // The claim may have committed without its reply: free it once the database answers.
+      if (isStoreUnavailable(error)) this.forgetLater(ref, token);
+      throw error;
+    }
+    if (claimed.length > 0) {
+      this.claims.remember(ref, token);
+      return { outcome: 'started' };
+    }
     const rows = await this.options.client.query<KeyRow>(
       `SELECT fingerprint, state, response_status, response_body,
               greatest(1, ceil(extract(epoch FROM (coalesce(locked_until, now()) - now()))))::int AS retry_after_seconds
@@ -64,6 +113,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(ref: IdempotencyKeyRef, response: StoredResponse): Promise<void> {
+    this.claims.take(ref);
     await this.options.client.query(
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4, locked_until = NULL
         WHERE scope = $1 AND key = $2 AND state = 'in_progress'`,
@@ -71,8 +121,42 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     );
   }
 
+  /** Frees our claim; with the database unreachable, keeps trying in the background (for up to the lease). */
   async release(ref: IdempotencyKeyRef): Promise<void> {
-    await this.options.client.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress'`, [ref.scope, ref.key]);
+    const token = this.claims.take(ref);
+    try {
+      await this.deleteClaim(ref, token);
+    } catch (error) {
+      if (!isStoreUnavailable(error) || token === undefined) throw error;
+      this.forgetLater(ref, token);
+    }
+  }
+
+  /** Stops the background releases (on shutdown). */
+  close(): void {
+    this.closed.abort();
+  }
+
+  private async deleteClaim(ref: IdempotencyKeyRef, token: string | undefined): Promise<void> {
+    await this.options.client.query(
+      `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress' AND ($3::uuid IS NULL OR claim_token = $3::uuid)`,
+      [ref.scope, ref.key, token ?? null],
+    );
+  }
+
+  /** Retries deleting the claim made with `token` (never another request's) until it succeeds or the lease is over. */
+  private forgetLater(ref: IdempotencyKeyRef, token: string): void {
+    const deadline = Date.now() + this.options.leaseSeconds * 1000;
+    const attempt = async (failures: number): Promise<void> => {
+      if (this.closed.signal.aborted || Date.now() > deadline) return;
+      try {
+        await this.deleteClaim(ref, token);
+      } catch {
+        const timer = setTimeout(() => void attempt(failures + 1), Math.min(2000, 100 * 2 ** Math.min(failures, 5)));
+        timer.unref();
+      }
+    };
+    void attempt(0);
   }
 
   /** Deletes records past their retention; returns how many. */

@@ -11,7 +11,7 @@ import { toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { TenantFixture } from '../support/tenancyFixtures.js';
 import type { TestLedger } from '../support/testLedger.js';
 
-export type BackendKind = 'lock_session' | 'listen' | 'busy';
+export type BackendKind = 'lock_session' | 'listen' | 'pool';
 
 /** Runs `sql` on a connection of its own to the server at `serverUrl` (not the ledger's pool). */
 export async function adminQuery<Row extends Record<string, unknown>>(serverUrl: string, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -27,7 +27,7 @@ export async function adminQuery<Row extends Record<string, unknown>>(serverUrl:
 const KIND_FILTERS: Record<BackendKind, string> = {
   lock_session: `pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`,
   listen: `application_name LIKE '%-listen'`,
-  busy: `state <> 'idle' AND application_name NOT LIKE '%-listen' AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`,
+  pool: `application_name NOT LIKE '%-listen' AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`,
 };
 
 /** The pids of the ledger's backends of `kind` in `database`. */
@@ -84,6 +84,8 @@ export type LoadReport = Readonly<{
   paid: readonly Paid[];
   /** Count of every status code seen. */
   statuses: Readonly<Record<string, number>>;
+  /** The longest time one request spent being retried before its 2xx. */
+  longestRetryMs: number;
   /** Anything a client must not see: a 500, a reset, a 503 without its retry headers… */
   violations: readonly string[];
 }>;
@@ -102,9 +104,11 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
   const statuses: Record<string, number> = {};
   const violations: string[] = [];
   let retryable = 0;
+  let longestRetryMs = 0;
 
   const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
     const key = randomUUID();
+    const startedAt = Date.now();
     for (;;) {
       let response: Response;
       try {
@@ -119,7 +123,10 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
       }
       const text = await response.text();
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      if (response.status === 200 || response.status === 201) return JSON.parse(text) as Record<string, unknown>;
+      if (response.status === 200 || response.status === 201) {
+        longestRetryMs = Math.max(longestRetryMs, Date.now() - startedAt);
+        return JSON.parse(text) as Record<string, unknown>;
+      }
       const code = (JSON.parse(text) as { code?: string }).code;
       const retryHeaders = response.headers.get('retry-after') !== null && response.headers.get('x-should-retry') === 'true';
       const isRetryable = (response.status === 503 && code === 'database_unavailable') || (response.status === 409 && (code === 'idempotency_key_in_use' || code === 'concurrent_modification'));
@@ -152,7 +159,7 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
     stop: async () => {
       stopped = true;
       await running;
-      return { created, paid, statuses, violations };
+      return { created, paid, statuses, longestRetryMs, violations };
     },
   };
 }

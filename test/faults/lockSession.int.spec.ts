@@ -72,6 +72,7 @@ describe('the lock session is terminated', () => {
       created: [...beforeReport.created, ...afterReport.created],
       paid: [...beforeReport.paid, ...afterReport.paid],
       statuses: {},
+      longestRetryMs: 0,
       violations: [],
     });
     await waitFor('one relay running with no backlog', async () => {
