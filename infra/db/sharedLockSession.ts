@@ -52,11 +52,11 @@ export class SharedLockSession {
   private run<T>(work: (session: SqlSession, lost: AbortSignal) => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
       const heldPromise = this.session();
-      const held = await heldPromise;
       try {
+        const held = await heldPromise;
         return await work(held.session, held.lost);
       } catch (error) {
-        // A broken session is replaced on the next call; its locks are gone with it.
+        // A broken session (or one that could not be opened) is replaced on the next call; its locks are gone with it.
         this.discard(heldPromise);
         throw error;
       }

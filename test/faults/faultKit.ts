@@ -169,7 +169,14 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
  * stored in the database: also true when another ledger on the same database runs it.
  */
 export async function projectionsCaughtUp(harness: TestLedger, timeoutMs = 30_000): Promise<void> {
-  await waitFor('every projection caught up', async () => (await harness.ledger.projections.status()).every((status) => status.serving?.events_behind === 0 && status.rebuild === null), timeoutMs);
+  let last: unknown;
+  await waitFor('every projection caught up', async () => {
+    const statuses = await harness.ledger.projections.status();
+    last = statuses.map((status) => ({ name: status.name, state: status.state, behind: status.serving?.events_behind, error: status.last_error?.message }));
+    return statuses.every((status) => status.serving?.events_behind === 0 && status.rebuild === null);
+  }, timeoutMs).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(last)}`);
+  });
 }
 
 /**
