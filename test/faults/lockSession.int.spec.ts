@@ -59,8 +59,9 @@ describe('the lock session is terminated', () => {
     });
     // Each projection runs in exactly one of them: the instance that lost its lock stopped.
     await waitFor('every projection active in exactly one instance', async () => {
-      const [inFirst, inSecond] = await Promise.all([activeIn(first), activeIn(second)]);
+      const [inFirst, inSecond, relays] = await Promise.all([activeIn(first), activeIn(second), Promise.all([first.ledger.relay.status(), second.ledger.relay.status()])]);
       expect([...inFirst].filter((name) => inSecond.has(name)), 'projections active in two instances').toEqual([]);
+      expect(relays.filter((relay) => relay.state === 'running').length, 'relays running at once').toBeLessThanOrEqual(1);
       return inFirst.size + inSecond.size === first.ledger.projections.names.length;
     });
 
