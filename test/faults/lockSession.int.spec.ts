@@ -49,8 +49,9 @@ describe('the lock session is terminated', () => {
     // Idle now: nothing but the lost session can tell the active instance that its lock is gone.
     const locks = await advisoryLocks(TEST_SERVER_URL, TEST_DATABASE);
     const holders = [...new Set(locks.map((lock) => lock.pid))];
-    expect(locks.length).toBe(first.ledger.projections.names.length + 1); // every projection and the relay
-    expect(holders).toHaveLength(2); // the projections' shared session and the relay's
+    // Every projection's and the relay's (and any other session lock a role of the ledger holds).
+    expect(locks.length).toBeGreaterThanOrEqual(first.ledger.projections.names.length + 1);
+    expect(holders.length).toBeGreaterThanOrEqual(2); // the projections' shared session and the relay's
     expect(await activeIn(first)).toEqual(new Set(first.ledger.projections.names));
     expect(await terminate(TEST_SERVER_URL, holders)).toBe(holders.length);
 
