@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canonicalJson, type JsonValue } from '../domain/eventStore/index.js';
+import { canonicalJson, isStoreUnavailable, type JsonValue } from '../domain/eventStore/index.js';
 import type { IdempotencyKeyRef, StoredResponse } from '../domain/idempotency/index.js';
 import { isUndecodableEventError } from '../schemas/events/index.js';
 import { idempotencyProblem, problem, type Problem } from '../schemas/problem.js';
@@ -8,6 +8,7 @@ import type { CommandContext } from './commandContext.js';
 import { ConcurrencyConflictError, type CommandOutcome } from './handleCommand.js';
 import { domainProblem, storedEventLogFields, undecodableEventProblem } from '../http/domainProblems.js';
 import { idempotencyScope, type Principal } from '../http/principal.js';
+import { databaseUnavailableProblem, markRetryable } from '../http/unavailable.js';
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -60,6 +61,7 @@ export async function runIdempotentCommand(
     return send(reply, problemResponse(idempotencyProblem(400, 'idempotency_key_invalid', 'Idempotency-Key must be 1–255 printable ASCII characters', request.id)), false);
   }
   const key: IdempotencyKeyRef = { scope: idempotencyScope(principal), key: keyText };
+  // Not reachable while claiming: nothing ran; the error handler answers the retryable 503.
   const claim = await context.idempotency.begin(key, fingerprint(request));
   switch (claim.outcome) {
     case 'replay':
@@ -87,6 +89,7 @@ async function executeClaimed(
   execute: (key: IdempotencyKeyRef) => Promise<CommandOutcome>,
 ): Promise<FastifyReply> {
   const [response, shouldRetry] = await executeAndStore(context, request, key, execute);
+  if (response.status === 503) markRetryable(reply);
   return send(reply, response, shouldRetry);
 }
 
@@ -120,6 +123,14 @@ async function executeAndStore(
     if (error instanceof ConcurrencyConflictError) {
       await context.idempotency.release(key);
       return [problemResponse(problem(409, 'concurrent_modification', 'Conflict', 'the payment intent changed while this command ran; retry it')), true];
+    }
+    if (isStoreUnavailable(error)) {
+      // Not the client's failure and its outcome is unknown: never pinned. If the events committed,
+      // their transaction completed the key (a retry replays it); otherwise the claim is freed
+      // (or, with the database gone, left to its lease: the retry gets 409 in use, also retryable).
+      request.log.warn({ err: error }, 'command interrupted: database unavailable');
+      await context.idempotency.release(key).catch(() => undefined);
+      return [problemResponse(databaseUnavailableProblem(request.id)), true];
     }
     request.log.error({ err: error }, 'command failed');
     const response = problemResponse(problem(500, 'internal_error', 'Internal Server Error', 'an unexpected error occurred; GET the resource for its current state'));

@@ -4,6 +4,8 @@ import { domainProblem, storedEventLogFields, undecodableEventProblem } from './
 import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';
 import { isUndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
+import { databaseUnavailableProblem, markRetryable } from './unavailable.js';
+import { isStoreUnavailable } from '../domain/eventStore/index.js';
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body);
@@ -11,7 +13,8 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 
 /**
  * The last line of defence, for every route: schema violations answer 400 `validation_error`
- * with one entry per field; domain refusals their mapped problem; unknown routes 404
+ * with one entry per field; domain refusals their mapped problem; an unreachable database 503
+ * `database_unavailable` with `Retry-After` and `X-Should-Retry: true`; unknown routes 404
  * `route_not_found`; requests fastify itself rejects (bad JSON, too large) 4xx with a code; anything
  * unexpected 500 `internal_error` with the trace id — never a stack trace or a driver message.
  */
@@ -30,6 +33,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (isUndecodableEventError(error)) {
       request.log.error({ err: error, ...storedEventLogFields(error) }, 'stored event undecodable');
       return sendProblem(reply, undecodableEventProblem(error));
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'request refused: database unavailable');
+      return sendProblem(markRetryable(reply), databaseUnavailableProblem(request.id));
     }
     if (error instanceof ReadModelUnavailableError) {
       void reply.header('retry-after', '1');

@@ -100,7 +100,7 @@ function instrument(client: SqlClient): {
       if (!LEDGER_APPEND_CALL.test(text)) return client.query<Row>(text, params);
       return timed(() => client.query<Row>(text, params));
     },
-    withSession: (work) => timed(() => client.withSession((session) => work(countingSession(session)))),
+    withSession: (work) => timed(() => client.withSession((session, lost) => work(countingSession(session), lost))),
   };
   return {
     client: wrapped,

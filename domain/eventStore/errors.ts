@@ -37,3 +37,22 @@ export class InvalidAppendError extends Error {
 export function describeExpected(expected: ExpectedRevision): string {
   return expected.kind === 'exact' ? `revision ${expected.revision}` : expected.kind;
 }
+
+/**
+ * The store could not be reached (connection lost, server restarting, refused): the operation may
+ * or may not have taken effect, and the same request can be retried (with the same idempotency
+ * key). Adapters raise it for connection-level failures only, never for a refused statement.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** True when `error`, or an error it was caused by, is a `StoreUnavailableError`. */
+export function isStoreUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof StoreUnavailableError) return true;
+    current = current.cause;
+  }
+  return false;
+}

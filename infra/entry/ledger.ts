@@ -122,6 +122,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       await relay.stop();
       await projections.stop();
       await store.close();
+      idempotency.close();
       await client.close();
     },
   };

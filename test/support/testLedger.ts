@@ -18,6 +18,8 @@ export type TestLedger = Readonly<{
   tenant: (providers?: readonly ProviderCode[]) => Promise<TenantFixture>;
   asPartner: (tenant: TenantFixture) => HttpCaller;
   asTerminal: (tenant: TenantFixture) => Promise<HttpCaller>;
+  /** A device access token for the tenant's terminal (for callers that go over a real socket). */
+  terminalToken: (tenant: TenantFixture) => Promise<string>;
   withBearer: (token: string) => HttpCaller;
   eventCount: () => Promise<number>;
   close: () => Promise<void>;
@@ -60,7 +62,7 @@ export async function startTestLedger(environment: Readonly<Record<string, strin
     };
     return { post: (url, body, options) => signed('POST', url, JSON.stringify(body), options), get: (url, options) => signed('GET', url, undefined, options) };
   };
-  const terminal = async (tenant: TenantFixture): Promise<HttpCaller> => {
+  const terminalToken = async (tenant: TenantFixture): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256' })
@@ -74,13 +76,15 @@ export async function startTestLedger(environment: Readonly<Record<string, strin
     const response = await send('POST', '/v1/terminal_tokens', { 'content-type': 'application/json' }, JSON.stringify({ terminal_id: tenant.terminalId, assertion }));
     const body = response.json<{ access_token?: string }>();
     if (response.statusCode !== 200 || body.access_token === undefined) throw new Error(`no terminal token: ${response.statusCode} ${response.body}`);
-    return bearer(body.access_token);
+    return body.access_token;
   };
+  const terminal = async (tenant: TenantFixture): Promise<HttpCaller> => bearer(await terminalToken(tenant));
   return {
     ledger,
     tenant: (providers = []) => createTenant(ledger.context, providers),
     asPartner: partner,
     asTerminal: terminal,
+    terminalToken,
     withBearer: bearer,
     eventCount: async () => {
       const rows = await ledger.client.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_events');

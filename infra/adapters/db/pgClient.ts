@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { asStoreUnavailable } from './connectionErrors.js';
 import type { SqlClient, SqlRow, SqlSession } from './sqlClient.js';
 
 export type PgClientOptions = Readonly<{
@@ -24,18 +25,36 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   });
   // A dropped idle connection is replaced on the next checkout; the error must not crash the process.
   pool.on('error', () => undefined);
-  const listeners = new Set<pg.Client>();
+  // Nor may one that dies while checked out (pg-pool listens only while a client is idle):
+  // withSession reports it through its `lost` signal, a running statement through its rejection.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  const listenings = new Set<() => Promise<void>>();
 
   const session = (client: pg.PoolClient | pg.Pool): SqlSession => ({
     async query<Row extends SqlRow>(text: string, params?: readonly unknown[]) {
-      const result = await client.query<Row>(text, params === undefined ? undefined : [...params]);
-      return result.rows;
+      try {
+        const result = await client.query<Row>(text, params === undefined ? undefined : [...params]);
+        return result.rows;
+      } catch (error) {
+        throw asStoreUnavailable(error);
+      }
     },
     async exec(sql: string) {
-      await client.query(sql);
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw asStoreUnavailable(error);
+      }
     },
     async execMany(sql: string) {
-      const result: unknown = await client.query(sql);
+      let result: unknown;
+      try {
+        result = await client.query(sql);
+      } catch (error) {
+        throw asStoreUnavailable(error);
+      }
       const results = Array.isArray(result) ? (result as pg.QueryResult[]) : [result as pg.QueryResult];
       return results.map((entry) => entry.rows as SqlRow[]);
     },
@@ -46,43 +65,90 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     concurrencyMax: options.poolSizeMax,
     ...session(pool),
     async withSession(work) {
-      const client = await pool.connect();
-      let broken = false;
-      // A held session whose backend is terminated while idle emits 'error': mark it, do not crash.
-      const onError = (): void => {
-        broken = true;
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw asStoreUnavailable(error);
+      }
+      const lost = new AbortController();
+      const onError = (error: Error): void => {
+        lost.abort(asStoreUnavailable(error));
       };
       client.on('error', onError);
+      let broken = false;
       try {
-        return await work(session(client));
+        return await work(session(client), lost.signal);
       } catch (error) {
         broken = true;
         throw error;
       } finally {
-        // A session that failed mid-work may still hold a transaction or a lock: discard it.
         client.removeListener('error', onError);
-        client.release(broken);
+        // A session that failed mid-work may still hold a transaction or a lock: discard it.
+        client.release(broken || lost.signal.aborted);
       }
     },
     async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName}-listen` });
-      client.on('error', () => undefined);
-      client.on('notification', (message) => {
-        if (message.channel === channel) onNotify();
-      });
-      await client.connect();
-      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
-      listeners.add(client);
-      return async () => {
-        listeners.delete(client);
-        await client.end().catch(() => undefined);
+      const unlisten = await listenReconnecting(options, channel, onNotify);
+      const stop = async (): Promise<void> => {
+        listenings.delete(stop);
+        await unlisten();
       };
+      listenings.add(stop);
+      return stop;
     },
     async close() {
-      await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
-      listeners.clear();
+      await Promise.all([...listenings].map((stop) => stop()));
       await pool.end();
     },
+  };
+}
+
+/**
+ * A dedicated LISTEN connection that reopens itself (backoff up to 5 s) when it dies, and calls
+ * `onNotify` after each reopening: notifications sent while it was down are lost, and a reader
+ * woken for nothing only re-reads. Resolves after the first attempt, connected or not (readers
+ * poll meanwhile).
+ */
+async function listenReconnecting(options: PgClientOptions, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let failures = 0;
+  let current: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const open = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName}-listen` });
+    current = client;
+    let gone = false;
+    const reopen = (): void => {
+      if (gone) return;
+      gone = true;
+      void client.end().catch(() => undefined);
+      if (stopped) return;
+      failures += 1;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void open();
+      }, Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
+    };
+    client.on('error', reopen);
+    client.on('end', reopen);
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      if (failures > 0) onNotify();
+      failures = 0;
+    } catch {
+      reopen();
+    }
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current?.end().catch(() => undefined);
   };
 }
 

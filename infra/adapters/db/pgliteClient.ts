@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { StoreUnavailableError } from '../../../domain/eventStore/index.js';
 import type { SqlClient, SqlRow, SqlSession } from './sqlClient.js';
 import { acquireDirectoryLock, type DirectoryLock } from './directoryLock.js';
 import { restrictUmask, secureDataFolder } from './dataFolderPermissions.js';
@@ -19,6 +20,15 @@ export type PgliteClientOptions = Readonly<{
  *   process umask, so files PGlite creates later are 0600 too, and fixes existing entries at start
  *   and after PGlite's initialisation, reporting what it changed.
  */
+/** The embedded session is in this process: it is never lost while the client is open. */
+const NEVER_LOST = new AbortController().signal;
+
+/** A statement after (or during) close fails as the port's StoreUnavailableError (503), not as an internal error. */
+function closedAsUnavailable(error: unknown): unknown {
+  if (error instanceof Error && /^PGlite is clos(ed|ing)/.test(error.message)) return new StoreUnavailableError('the embedded database is closed', { cause: error });
+  return error;
+}
+
 export async function createPgliteClient(dataDir: string | undefined, options: PgliteClientOptions = {}): Promise<SqlClient> {
   const fixed: string[] = [];
   if (dataDir !== undefined) {
@@ -37,7 +47,14 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
   if (fixed.length > 0) options.onPermissionsFixed?.(fixed);
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
+    const guarded = async (): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        throw closedAsUnavailable(error);
+      }
+    };
+    const run = tail.then(guarded, guarded);
     tail = run.catch(() => undefined);
     return run;
   };
@@ -64,7 +81,7 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
     withSession: (work) =>
       exclusive(async () => {
         try {
-          return await work(direct);
+          return await work(direct, NEVER_LOST);
         } catch (error) {
           // Leave the single shared session clean for the next caller.
           await db.exec('ROLLBACK; SELECT pg_advisory_unlock_all();').catch(() => undefined);
@@ -73,7 +90,12 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
       }),
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, () => {
-        onNotify();
+        // A listener's exception would surface inside PGlite's message loop.
+        try {
+          onNotify();
+        } catch {
+          // the reader polls anyway
+        }
       });
       return async () => {
         await unlisten();

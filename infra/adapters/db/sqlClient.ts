@@ -20,10 +20,15 @@ export interface SqlClient extends SqlSession {
   readonly kind: 'postgres' | 'pglite';
   /**
    * Holds one session for `work` (transactions, session advisory locks). On PGlite every query
-   * shares the single session, so `work` runs while other callers wait.
+   * shares the single session, so `work` runs while other callers wait. `lost` aborts as soon as
+   * the session's connection dies (terminated, server restart), even with no statement running:
+   * whatever the session held (a session advisory lock) is gone then.
    */
-  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on `channel`; returns the unsubscribe function. */
+  withSession<T>(work: (session: SqlSession, lost: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * Subscribes to NOTIFY on `channel`; returns the unsubscribe function. A lost LISTEN connection
+   * is reopened by itself (and `onNotify` called once, for what it may have missed).
+   */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** How many statements may usefully run at once (pool size; 1 on PGlite). */
   readonly concurrencyMax: number;

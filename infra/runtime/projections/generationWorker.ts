@@ -9,7 +9,7 @@
  * until an operator retries it (after a fix) or skips it explicitly. Nothing is skipped silently.
  */
 import type { EventStore, LogPosition, RecordedEvent, Subscription } from '../../../domain/eventStore/index.js';
-import { comparePositions } from '../../../domain/eventStore/index.js';
+import { comparePositions, isStoreUnavailable } from '../../../domain/eventStore/index.js';
 import type { Projector } from '../../../projections/runtime/projector.js';
 import type { SqlClient } from '../../adapters/db/sqlClient.js';
 import { sleep } from '../../adapters/kafka/backoff.js';
@@ -179,7 +179,8 @@ export class GenerationWorker {
   /** Applies with up to `attemptsMax` attempts; false when every attempt failed (fencing and stops rethrow). */
   private async tryApply(events: readonly RecordedEvent[], from: LogPosition, to: LogPosition): Promise<boolean> {
     const { attemptsMax, retryDelayMs, generation, onLog } = this.settings;
-    for (let attempt = 1; attempt <= attemptsMax; attempt += 1) {
+    let outages = 0;
+    for (let attempt = 1; attempt <= attemptsMax; ) {
       this.throwIfStopped();
       try {
         await this.commit(events, from, to);
@@ -189,8 +190,16 @@ export class GenerationWorker {
         if (error instanceof ProjectionFencedError) throw error;
         this.recordError(error);
         this.trouble = 'stalled';
+        // The database being unreachable says nothing about the events: wait for it, never park for it.
+        if (isStoreUnavailable(error)) {
+          outages += 1;
+          if (outages === 1) onLog('warn', 'database unavailable; the projection waits for it', { projection: generation.name, generation: generation.generation, err: messageOf(error) });
+          await sleep(retryDelayMs(Math.min(outages, 4)), this.abort.signal);
+          continue;
+        }
         onLog('warn', 'projection batch failed; retrying', { projection: generation.name, generation: generation.generation, attempt, events: events.length, err: messageOf(error) });
         if (attempt < attemptsMax) await sleep(retryDelayMs(attempt), this.abort.signal);
+        attempt += 1;
       }
     }
     return false;

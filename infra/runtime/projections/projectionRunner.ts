@@ -34,6 +34,11 @@ export class ProjectionNotActiveError extends Error {
   override readonly name = 'ProjectionNotActiveError';
 }
 
+/** The session holding the projection's lock died; the runner stops its workers and takes the lock again. */
+export class LockLostError extends Error {
+  override readonly name = 'LockLostError';
+}
+
 export class ProjectionRunner {
   private runnerState: RunnerState = 'starting';
   private servingWorker: GenerationWorker | undefined;
@@ -98,13 +103,20 @@ export class ProjectionRunner {
     while (!this.abort.signal.aborted) {
       try {
         const key = `mpac.projection:${this.projector.name}`;
-        if (!(await this.acquire(key))) break;
+        const lockLost = await this.acquire(key);
+        if (lockLost === undefined) break;
         try {
           await this.activate();
           failures = 0;
           const fatal = await new Promise<unknown>((resolve) => {
             this.release = resolve;
             if (this.abort.signal.aborted) resolve(undefined);
+            // The lock session died: another instance may take the lock now, so stop at once.
+            const onLost = (): void => {
+              resolve(new LockLostError(`projection ${this.projector.name} lost its lock session`));
+            };
+            if (lockLost.aborted) onLost();
+            else lockLost.addEventListener('abort', onLost, { once: true });
           });
           await this.deactivate();
           if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error('a projection worker failed', { cause: fatal });
@@ -123,11 +135,12 @@ export class ProjectionRunner {
     }
   }
 
-  /** Waits for the projection's singleton lock (standing by meanwhile); false when stopped first. */
-  private async acquire(key: string): Promise<boolean> {
+  /** Waits for the projection's singleton lock (standing by meanwhile); its lost signal, or undefined when stopped first. */
+  private async acquire(key: string): Promise<AbortSignal | undefined> {
     for (;;) {
-      if (this.abort.signal.aborted) return false;
-      if (await this.locks.tryLock(key)) return true;
+      if (this.abort.signal.aborted) return undefined;
+      const lost = await this.locks.tryLock(key);
+      if (lost !== undefined) return lost;
       this.runnerState = 'standby';
       await sleep(this.options.lockPollMs, this.abort.signal);
     }

@@ -48,6 +48,8 @@ class Relay {
   private state: RelayState = 'starting';
   private position: LogPosition | undefined;
   private readonly abort = new AbortController();
+  /** Aborts on stop or when the lock session of the current active period dies. */
+  private activeSignal: AbortSignal = this.abort.signal;
   private readonly meter = new RateMeter();
   private messagesPublished = 0;
   private lastError: RelayStatus['lastError'] = null;
@@ -97,13 +99,14 @@ class Relay {
     let failures = 0;
     while (!this.signal.aborted) {
       try {
-        await withRelayLock(client, { name, signal: this.signal, pollMs: lockPollMs, onWaiting: () => { this.setState('standby'); } }, async (db) => {
+        await withRelayLock(client, { name, signal: this.signal, pollMs: lockPollMs, onWaiting: () => { this.setState('standby'); } }, async (db, lockLost) => {
+          this.activeSignal = AbortSignal.any([this.abort.signal, lockLost]);
           this.setState('starting');
           this.position = await db.checkpoint(this.settings.initialPosition);
           await this.untilBroker(() => this.publisher.connect());
           this.setState('running');
           failures = 0;
-          await this.pump(db);
+          await this.pump(db, lockLost);
         });
       } catch (error) {
         if (this.signal.aborted) break;
@@ -131,7 +134,7 @@ class Relay {
    * the subscription reads batch N+1 and the relay maps it; N+1 is sent only once N is committed,
    * so there is one produce in flight and checkpoints commit in log order.
    */
-  private pump(db: RelayDb): Promise<void> {
+  private pump(db: RelayDb, lockLost: AbortSignal): Promise<void> {
     const from = this.position;
     if (from === undefined) throw new Error('relay started without a checkpoint');
     this.inFlight = Promise.resolve();
@@ -140,6 +143,7 @@ class Relay {
       // Stop reading, let the batch in flight settle (so a restart never overlaps it), then fail.
       const fail = (error: unknown): void => {
         this.signal.removeEventListener('abort', onAbort);
+        lockLost.removeEventListener('abort', onLockLost);
         const settled = subscription.stop().then(() => this.inFlight).catch(() => undefined);
         void settled.then(() => {
           reject(error instanceof Error ? error : new Error(String(error)));
@@ -153,13 +157,20 @@ class Relay {
         onError: fail,
       });
       const onAbort = (): void => {
+        lockLost.removeEventListener('abort', onLockLost);
         subscription
           .stop()
           .then(() => this.inFlight)
           .then(resolve, reject);
       };
+      // The lock session died: stop reading and publishing at once (a standby may take over).
+      const onLockLost = (): void => {
+        fail(new Error(`relay ${this.settings.name} lost its lock session`));
+      };
       if (this.signal.aborted) onAbort();
       else this.signal.addEventListener('abort', onAbort, { once: true });
+      if (lockLost.aborted) onLockLost();
+      else lockLost.addEventListener('abort', onLockLost, { once: true });
     });
   }
 
@@ -203,14 +214,15 @@ class Relay {
         if (this.state === 'waiting_for_broker') this.setState('running');
         return;
       } catch (error) {
-        if (this.signal.aborted) throw new RelayStoppedError('relay stopped while waiting for the broker');
+        const signal = this.activeSignal;
+        if (signal.aborted) throw new RelayStoppedError('relay stopped (or lost its lock) while waiting for the broker');
         this.recordError(error);
         this.setState('waiting_for_broker');
         const delayMs = backoffDelay(attempt, this.settings.backoff);
         this.settings.logger.warn({ err: error, relay: this.settings.name, attempt, retryInMs: delayMs }, 'Kafka unavailable; waiting');
         await this.publisher.reset();
-        await sleep(delayMs, this.signal);
-        if (this.signal.aborted) throw new RelayStoppedError('relay stopped while waiting for the broker');
+        await sleep(delayMs, signal);
+        if (signal.aborted) throw new RelayStoppedError('relay stopped (or lost its lock) while waiting for the broker');
       }
     }
   }

@@ -113,15 +113,16 @@ export type LockOptions = Readonly<{
  * Runs `work` while holding the relay's PostgreSQL session advisory lock (one active relay per
  * name per database); polls `pg_try_advisory_lock` every `pollMs` while another holds it (a standby
  * takes over when the active relay's session ends). Returns without running `work` if `signal`
- * aborts first. On PGlite (one process per data folder, enforced by its folder lock) no lock is
+ * aborts first. `work` gets the session's lost signal: when the session dies the lock is gone and
+ * the relay must stop at once (a standby may take over). On PGlite (one process per data folder, enforced by its folder lock) no lock is
  * needed, and each commit takes the single session only briefly.
  */
-export async function withRelayLock(client: SqlClient, options: LockOptions, work: (db: RelayDb) => Promise<void>): Promise<void> {
+export async function withRelayLock(client: SqlClient, options: LockOptions, work: (db: RelayDb, lockLost: AbortSignal) => Promise<void>): Promise<void> {
   if (client.kind === 'pglite') {
-    await work(relayDb(options.name, client, client, (transaction) => client.withSession((session) => inTransaction(session, transaction))));
+    await work(relayDb(options.name, client, client, (transaction) => client.withSession((session) => inTransaction(session, transaction))), new AbortController().signal);
     return;
   }
-  await client.withSession(async (session) => {
+  await client.withSession(async (session, lost) => {
     const key = `mpac.relay:${options.name}`;
     let waiting = false;
     for (;;) {
@@ -133,7 +134,7 @@ export async function withRelayLock(client: SqlClient, options: LockOptions, wor
       await sleep(options.pollMs, options.signal);
     }
     try {
-      await work(relayDb(options.name, session, client, (transaction) => inTransaction(session, transaction)));
+      await work(relayDb(options.name, session, client, (transaction) => inTransaction(session, transaction)), lost);
     } finally {
       // A dead session fails here too; the work's own error is the one that matters.
       await session.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
