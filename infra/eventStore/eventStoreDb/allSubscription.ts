@@ -116,7 +116,7 @@ export class AllSubscription implements Subscription {
       if (batch.checkpoint !== undefined) {
         if (batch.events.length > 0) await this.deliver(batch.events, batch.checkpoint);
         else this.position = batch.checkpoint;
-      } else if (this.liveError !== undefined) throw this.liveError;
+      } else if (this.liveError !== undefined) throw this.liveError instanceof Error ? this.liveError : new Error('the $all subscription failed');
       else if (this.liveEnded) throw new Error('the $all subscription ended');
       else await this.wake.wait(60_000);
     }
