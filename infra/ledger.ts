@@ -1,11 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
-import { ConfigError } from './config.js';
 import { migrate } from './db/migrate.js';
 import { createPgClient } from './db/pgClient.js';
 import { createPgliteClient } from './db/pgliteClient.js';
 import type { SqlClient } from './db/sqlClient.js';
-import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from './eventStore/postgres/postgresEventStore.js';
+import type { EventStore } from '../domain/eventStore/index.js';
+import { checkEventStoreConfig, selectEventStore, type SelectedEventStore } from './eventStoreSelection.js';
 import { registerPaymentIntentRoutes } from '../command/paymentIntent/index.js';
 import { registerSettlementCommandRoutes } from '../command/settlement/index.js';
 import { registerTenancyRoutes } from '../command/tenancy/index.js';
@@ -21,13 +21,13 @@ import { registerOpenApi } from './http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './http/operatorRoutes.js';
 import { registerProblemHandlers } from './http/problemDetails.js';
 import { registerTracing } from './http/tracingPlugin.js';
-import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from './idempotency/postgresIdempotencyStore.js';
 import { newPrefixedId, newUuid } from './ids.js';
 
 export type Ledger = Readonly<{
   app: FastifyInstance;
   client: SqlClient;
-  store: PostgresEventStore;
+  /** PostgreSQL's (default) or EventStoreDB's (EVENTSTORE_CONNECTION_STRING), see eventStoreSelection.ts. */
+  store: EventStore;
   context: CommandContext;
   /** The integration-event relay to Kafka (disabled, reporting its backlog, without KAFKA_BROKERS). */
   relay: RelayHandle;
@@ -44,21 +44,22 @@ export type LedgerParts = Readonly<{
 }>;
 
 export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger, parts: LedgerParts = {}): Promise<Ledger> {
-  if (config.eventStoreDbConnectionString !== undefined) {
-    throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
-  }
+  checkEventStoreConfig(config);
   const client = await openDatabase(config);
+  let selected: SelectedEventStore;
   try {
     const applied = await migrate(client);
     logger.info({ applied, database: client.kind }, 'database ready');
+    selected = await selectEventStore(config, client);
+    logger.info({ eventStore: selected.kind }, 'event store ready');
   } catch (error) {
     await client.close();
     throw error;
   }
-  const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
+  const store = selected.store;
   const context: CommandContext = {
     store,
-    idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }),
+    idempotency: selected.idempotency,
     now: () => new Date(),
     newUuid,
     newId: newPrefixedId,
@@ -87,6 +88,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     client,
     store,
     projectors: parts.projectors ?? allProjectors,
+    ...(selected.logQueries === undefined ? {} : { logQueries: selected.logQueries }),
     log: (level, message, details) => {
       projectionLogger[level](details, message);
     },
@@ -104,7 +106,13 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       logger.warn({ err: error }, 'nonce pruning failed');
     },
   });
-  const relay = startRelay({ client, store, brokers: config.kafkaBrokers, logger: logger.child({ component: 'relay' }) });
+  const relay = startRelay({
+    client,
+    store,
+    brokers: config.kafkaBrokers,
+    logger: logger.child({ component: 'relay' }),
+    ...(selected.countRelayBacklog === undefined ? {} : { countBacklog: selected.countRelayBacklog }),
+  });
   return {
     app,
     client,
@@ -118,7 +126,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       await app.close();
       await relay.stop();
       await projections.stop();
-      await store.close();
+      await selected.close();
       await client.close();
     },
   };
