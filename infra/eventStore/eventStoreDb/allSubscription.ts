@@ -96,7 +96,8 @@ export class AllSubscription implements Subscription {
   /** The live phase: returns when the subscription ends or fails (the caller starts over). */
   private async followLive(): Promise<void> {
     const from = comparePositions(this.position, LOG_START) === 0 ? START : { ...this.position };
-    const live = this.options.client.subscribeToAll({ fromPosition: from, filter: serverFilter(this.options.filter) });
+    // The client buffers up to highWaterMark events (objects) while the handler runs: one batch's worth.
+    const live = this.options.client.subscribeToAll({ fromPosition: from, filter: serverFilter(this.options.filter) }, { highWaterMark: this.options.batchSizeMax });
     this.live = live;
     this.liveError = undefined;
     this.liveEnded = false;
