@@ -39,14 +39,18 @@ export function redactConnectionString(connectionString: string): string {
  * holds the read models, idempotency keys, checkpoints and the adapter's own tables, so
  * DATABASE_URL is required. Unset → the PostgreSQL event store in `client`'s database.
  */
-export async function selectEventStore(config: LedgerConfig, client: SqlClient): Promise<SelectedEventStore> {
+export async function selectEventStore(
+  config: LedgerConfig,
+  client: SqlClient,
+  onCompletionError: (error: unknown) => void = () => undefined,
+): Promise<SelectedEventStore> {
   const connectionString = config.eventStoreDbConnectionString;
   if (connectionString === undefined) {
     const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
     return { kind: 'postgres', store, idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }), close: () => store.close() };
   }
   const esdb = await connectEventStoreDb(connectionString);
-  const store = new EventStoreDbEventStore({ ...EVENTSTORE_DB_DEFAULTS, client: esdb, sql: client });
+  const store = new EventStoreDbEventStore({ ...EVENTSTORE_DB_DEFAULTS, client: esdb, sql: client, onCompletionError });
   const idempotency = new JournaledIdempotencyStore(new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }), store.idempotencyJournal, (stream, events, expected) =>
     store.append(stream, events, expected),
   );

@@ -50,7 +50,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   try {
     const applied = await migrate(client);
     logger.info({ applied, database: client.kind }, 'database ready');
-    selected = await selectEventStore(config, client);
+    selected = await selectEventStore(config, client, (error) => {
+      logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it');
+    });
     logger.info({ eventStore: selected.kind }, 'event store ready');
   } catch (error) {
     await client.close();
