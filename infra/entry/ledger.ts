@@ -1,12 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
-import { ConfigError } from './config.js';
 import { migrate } from '../adapters/db/migrate.js';
 import { ensureDatabaseExists } from '../adapters/db/ensureDatabase.js';
 import { createPgClient } from '../adapters/db/pgClient.js';
 import { createPgliteClient } from '../adapters/db/pgliteClient.js';
 import type { SqlClient } from '../adapters/db/sqlClient.js';
-import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../adapters/eventStore/postgres/postgresEventStore.js';
+import type { EventStore } from '../../domain/eventStore/index.js';
+import { checkEventStoreConfig, selectEventStore, type SelectedEventStore } from './eventStoreSelection.js';
 import { registerPaymentIntentRoutes } from '../../command/paymentIntent/index.js';
 import { registerSettlementCommandRoutes } from '../../command/settlement/index.js';
 import { registerTenancyRoutes } from '../../command/tenancy/index.js';
@@ -22,13 +22,13 @@ import { registerOpenApi } from '../../http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
-import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from '../adapters/idempotency/postgresIdempotencyStore.js';
 import { newPrefixedId, newUuid } from '../adapters/ids.js';
 
 export type Ledger = Readonly<{
   app: FastifyInstance;
   client: SqlClient;
-  store: PostgresEventStore;
+  /** PostgreSQL's (default) or EventStoreDB's (EVENTSTORE_CONNECTION_STRING), see eventStoreSelection.ts. */
+  store: EventStore;
   context: CommandContext;
   /** The integration-event relay to Kafka (disabled, reporting its backlog, without KAFKA_BROKERS). */
   relay: RelayHandle;
@@ -45,22 +45,24 @@ export type LedgerParts = Readonly<{
 }>;
 
 export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger, parts: LedgerParts = {}): Promise<Ledger> {
-  if (config.eventStoreDbConnectionString !== undefined) {
-    throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
-  }
+  checkEventStoreConfig(config);
   const client = await openDatabase(config, logger);
+  let selected: SelectedEventStore;
   try {
     const applied = await migrate(client);
     logger.info({ applied, database: client.kind }, 'database ready');
+    selected = await selectEventStore(config, client, (error) => {
+      logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it');
+    });
+    logger.info({ eventStore: selected.kind }, 'event store ready');
   } catch (error) {
     await client.close();
     throw error;
   }
-  const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
-  const idempotency = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
+  const store = selected.store;
   const context: CommandContext = {
     store,
-    idempotency,
+    idempotency: selected.idempotency,
     now: () => new Date(),
     newUuid,
     newId: newPrefixedId,
@@ -89,6 +91,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     client,
     store,
     projectors: parts.projectors ?? allProjectors,
+    ...(selected.logQueries === undefined ? {} : { logQueries: selected.logQueries }),
     log: (level, message, details) => {
       projectionLogger[level](details, message);
     },
@@ -106,7 +109,13 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       logger.warn({ err: error }, 'nonce pruning failed');
     },
   });
-  const relay = startRelay({ client, store, brokers: config.kafkaBrokers, logger: logger.child({ component: 'relay' }) });
+  const relay = startRelay({
+    client,
+    store,
+    brokers: config.kafkaBrokers,
+    logger: logger.child({ component: 'relay' }),
+    ...(selected.countRelayBacklog === undefined ? {} : { countBacklog: selected.countRelayBacklog }),
+  });
   return {
     app,
     client,
@@ -118,11 +127,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       accepting = false;
       stopPruning();
       await app.close();
-      await idempotency.close();
       await relay.stop();
       await projections.stop();
-      await store.close();
-      idempotency.close();
+      await selected.close();
       await client.close();
     },
   };

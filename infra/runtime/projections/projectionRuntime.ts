@@ -92,6 +92,16 @@ export type ProjectionRuntimeSettings = Readonly<{
   options?: Partial<ProjectionRunnerOptions>;
   /** How long a query may use a cached serving schema (a switch in this process clears it at once). */
   servingSchemaCacheMs?: number;
+  /**
+   * The log's head and a projection's backlog, for a store whose log is not in this database
+   * (EventStoreDB: through the port). Default: SQL over `ledger_events`.
+   */
+  logQueries?: LogQueries;
+}>;
+
+export type LogQueries = Readonly<{
+  head: () => Promise<LogPosition>;
+  backlogAfter: (from: LogPosition, streamPrefixes: readonly string[]) => Promise<{ events: number; oldestRecordedAt: string | null }>;
 }>;
 
 /** Thrown for an unknown projection name (404 in the ops routes). */
@@ -110,6 +120,7 @@ async function committedHead(client: SqlClient): Promise<LogPosition> {
 
 export function startProjections(settings: ProjectionRuntimeSettings): ProjectionRuntime {
   const { client, store, projectors, log } = settings;
+  const logQueries: LogQueries = settings.logQueries ?? { head: () => committedHead(client), backlogAfter: (from, prefixes) => backlogAfter(client, from, prefixes) };
   const options = { ...PROJECTION_RUNNER_DEFAULTS, ...settings.options };
   const cacheMs = settings.servingSchemaCacheMs ?? 1000;
   const schemaCache = new Map<string, { schema: string; at: number }>();
@@ -141,7 +152,7 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
     if (stored === undefined) return null;
     const checkpoint = worker?.checkpoint ?? stored.position;
     const prefixes = runner.projector.filter.streamPrefixes ?? [];
-    const backlog = await backlogAfter(client, checkpoint, prefixes);
+    const backlog = await logQueries.backlogAfter(checkpoint, prefixes);
     const secondsBehind = backlog.oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(backlog.oldestRecordedAt)) / 1000);
     let state: GenerationProgress['state'];
     if (worker !== undefined) state = worker.state;
@@ -187,7 +198,7 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
     names: [...runners.keys()],
     status: () => Promise.all([...runners.values()].map(statusOf)),
     async caughtUp(timeoutMs = 30_000) {
-      const head = await committedHead(client);
+      const head = await logQueries.head();
       const deadline = Date.now() + timeoutMs;
       for (const runner of runners.values()) {
         while (!(await runner.hasReached(head))) {

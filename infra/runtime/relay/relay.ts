@@ -64,8 +64,8 @@ class Relay {
   }
 
   async status(): Promise<RelayStatus> {
-    const { client, name, topic } = this.settings;
-    const stored = await relayStatus({ client, name, topic, state: this.state });
+    const { client, name, topic, countBacklog } = this.settings;
+    const stored = await relayStatus({ client, name, topic, state: this.state, countBacklog });
     return {
       ...stored,
       eventsPerSecond: this.meter.perSecond(),
@@ -268,7 +268,7 @@ export function startRelay(options: RelayOptions): RelayHandle {
   const { client, name, topic, logger } = settings;
   if (settings.brokers.length === 0) {
     logger.info({ relay: name }, 'relay disabled: no Kafka brokers configured (KAFKA_BROKERS); integration events wait in the log');
-    return { status: () => relayStatus({ client, name, topic, state: 'disabled' }), stop: () => Promise.resolve() };
+    return { status: () => relayStatus({ client, name, topic, state: 'disabled', countBacklog: settings.countBacklog }), stop: () => Promise.resolve() };
   }
   const publisher = createKafkaPublisher({
     brokers: settings.brokers,

@@ -40,9 +40,11 @@ export type RelayOptions = Readonly<{
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   hooks?: RelayHooks;
+  /** PaymentIntent events after a position, for a store whose log is not in this database (EventStoreDB). Default: SQL. */
+  countBacklog?: (from: LogPosition) => Promise<number>;
 }>;
 
-export type RelaySettings = Required<Omit<RelayOptions, 'hooks'>> & Readonly<{ hooks: RelayHooks }>;
+export type RelaySettings = Required<Omit<RelayOptions, 'hooks' | 'countBacklog'>> & Readonly<{ hooks: RelayHooks; countBacklog?: (from: LogPosition) => Promise<number> }>;
 
 export const DEFAULT_RELAY_NAME = 'payments';
 

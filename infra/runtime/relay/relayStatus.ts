@@ -41,6 +41,8 @@ export type RelayStatusQuery = Readonly<{
   topic: string;
   /** Default `disabled`: the view of a relay that is not running in this process. */
   state?: RelayState;
+  /** Default: SQL over `ledger_events` (see RelayOptions.countBacklog). */
+  countBacklog?: ((from: LogPosition) => Promise<number>) | undefined;
 }>;
 
 /**
@@ -58,7 +60,7 @@ export async function relayStatus(query: RelayStatusQuery): Promise<RelayStatus>
     state: query.state ?? 'disabled',
     topic: query.topic,
     checkpoint: stored === undefined ? null : formatPosition(stored.position),
-    backlogEvents: await countBacklog(query.client, from),
+    backlogEvents: await (query.countBacklog ?? ((position: LogPosition) => countBacklog(query.client, position)))(from),
     eventsPerSecond: 0,
     messagesPublished: 0,
     lastError: null,
