@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
 import { ConfigError } from './config.js';
@@ -47,9 +49,11 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   if (config.eventStoreDbConnectionString !== undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
   }
-  const client = await openDatabase(config);
+  const client = await openDatabase(config, logger);
   try {
-    const applied = await migrate(client);
+    const applied = await migrate(client, undefined, (name) => {
+      logger.info({ migration: name }, `applying migration ${name} …`);
+    });
     logger.info({ applied, database: client.kind }, 'database ready');
   } catch (error) {
     await client.close();
@@ -71,11 +75,12 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     connectionTimeout: 30_000,
     keepAliveTimeout: 10_000,
     requestTimeout: 30_000,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get our 503 problem document with Retry-After instead.
+    return503OnClosing: false,
   });
   const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
   registerTracing(app);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, { accepting: () => accepting });
   await registerOpenApi(app);
   registerAuthentication(app, authentication);
   registerHealthRoutes(app, { client, store, accepting: () => accepting });
@@ -124,9 +129,14 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
 }
 
-function openDatabase(config: LedgerConfig): Promise<SqlClient> {
+function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
   const database = config.database;
-  if (database.kind === 'pglite') return createPgliteClient(database.dataDir);
+  if (database.kind === 'pglite') {
+    // The first start creates the cluster (tens of seconds on a slow disk): say so, not silence.
+    const first = !existsSync(join(database.dataDir, 'PG_VERSION'));
+    logger.info({ dataDir: database.dataDir }, `${first ? 'initialising' : 'opening'} the embedded database in ${database.dataDir}${first ? ' (first start: this takes a while)' : ''} …`);
+    return createPgliteClient(database.dataDir);
+  }
   return Promise.resolve(
     createPgClient({
       connectionString: database.url,
