@@ -86,3 +86,20 @@ describe('npm run demo with a ledger answering at LEDGER_URL', () => {
     expect(await merchantStatus()).toBe(200);
   });
 });
+
+describe('npm run demo with no ledger answering', () => {
+  it('opens the embedded store itself and says so', async () => {
+    const alone = mkdtempSync(join(tmpdir(), 'ledger-demo-alone-'));
+    try {
+      const run = await runDemo({ LEDGER_URL: 'http://127.0.0.1:1', LEDGER_DATA_DIR: join(alone, 'data'), LEDGER_DEMO_DIR: join(alone, 'demo') });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Writing to the embedded store in ${join(alone, 'data')}, opened by this process (no ledger answered at http://127.0.0.1:1`);
+      expect(run.stdout).toContain('Written directly into the embedded store');
+      expect(existsSync(join(alone, 'data', 'PG_VERSION'))).toBe(true);
+      expect(readCredentials(join(alone, 'demo'))?.terminals).toHaveLength(2);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
+});
