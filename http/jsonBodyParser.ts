@@ -2,7 +2,8 @@
  * The JSON body parser of the ledger: it keeps the raw bytes (the partner signature covers the
  * body's SHA-256, so it must hash exactly what was sent, not a re-serialisation) and parses them with
  * fastify's own secure parser (prototype-poisoning keys refused). Bad JSON is a 400 `malformed_json`
- * problem, answered by the app's error handler (http/problemDetails.ts reads `code`).
+ * problem, answered by the app's error handler (http/problemDetails.ts reads `code`). No other
+ * media type is parsed (fastify's text/plain parser is removed): any other body is 415.
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -35,6 +36,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const secureParse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // Every route takes JSON: a text/plain body is 415 unsupported_media_type, not a string the schema refuses.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
     request.rawBody = raw;

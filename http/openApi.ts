@@ -2,10 +2,100 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AuthMode } from './authConfig.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks `X-Operator-Secret` itself (operator and ops routes): documented with the `operatorSecret` scheme. */
+    operator?: true;
+  }
+}
+
+/**
+ * Stable operation ids, by `METHOD path` (fastify's route URL). A route missing here gets one
+ * derived from its method and path, so every operation has one; name new routes here.
+ */
+const OPERATION_IDS: Readonly<Record<string, string>> = {
+  'POST /v1/terminal_tokens': 'createTerminalToken',
+  'GET /health': 'getHealth',
+  'GET /ready': 'getReadiness',
+  'GET /openapi.json': 'getOpenApiDocument',
+  'POST /v1/merchants': 'onboardMerchant',
+  'GET /v1/merchants/:merchant_id': 'getMerchant',
+  'POST /v1/merchants/:merchant_id/stores': 'openStore',
+  'GET /v1/stores/:store_id': 'getStore',
+  'POST /v1/stores/:store_id/provider_configs': 'configureStoreProvider',
+  'POST /v1/stores/:store_id/terminals': 'registerTerminal',
+  'GET /v1/terminals/:terminal_id': 'getTerminal',
+  'POST /v1/terminals/:terminal_id/deactivate': 'deactivateTerminal',
+  'POST /v1/terminals/:terminal_id/reactivate': 'reactivateTerminal',
+  'POST /v1/payment_intents': 'createPaymentIntent',
+  'GET /v1/payment_intents/:payment_intent_id': 'getPaymentIntent',
+  'POST /v1/payment_intents/:payment_intent_id/confirm': 'confirmPaymentIntent',
+  'POST /v1/payment_intents/:payment_intent_id/card_result': 'reportCardResult',
+  'POST /v1/payment_intents/:payment_intent_id/provider_result': 'reportProviderResult',
+  'POST /v1/payment_intents/:payment_intent_id/capture': 'capturePaymentIntent',
+  'POST /v1/payment_intents/:payment_intent_id/cancel': 'cancelPaymentIntent',
+  'POST /v1/payment_intents/:payment_intent_id/refunds': 'createRefund',
+  'POST /v1/payment_intents/:payment_intent_id/refunds/:refund_id/result': 'reportRefundResult',
+  'POST /v1/settlement/batches': 'closeSettlementBatch',
+  'GET /v1/settlement': 'listSettlement',
+  'GET /v1/settlement/batches/:batch_id': 'getSettlementBatch',
+  'GET /v1/reports/payment_intents': 'listPaymentIntentReports',
+  'GET /v1/reports/payment_intents/:payment_intent_id': 'getPaymentIntentReport',
+  'GET /v1/reports/sales': 'getSalesReport',
+  'GET /v1/ledger/accounts': 'listLedgerAccounts',
+  'GET /v1/ledger/entries': 'listLedgerEntries',
+  'GET /v1/ledger/entries/:entry_id': 'getLedgerEntry',
+  'POST /v1/operator/client_partners': 'registerClientPartner',
+  'GET /v1/ops/projections': 'listProjections',
+  'POST /v1/ops/projections/:name/rebuild': 'rebuildProjection',
+  'POST /v1/ops/projections/:name/parked/retry': 'retryParkedEvent',
+  'POST /v1/ops/projections/:name/parked/:event_id/skip': 'skipParkedEvent',
+};
+
+/** `GET /v1/ledger/entries/:entry_id` → `getV1LedgerEntriesEntryId` (fallback for routes not named above). */
+export function derivedOperationId(method: string, url: string): string {
+  const words = url.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
+  return [method.toLowerCase(), ...words.map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)].join('');
+}
+
+type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * What a route's `config` says about who may call it, as OpenAPI security: partner HMAC and/or a
+ * bearer token; `public` alongside others makes credentials optional (`{}`); public-only routes
+ * and routes without `/v1` auth (health, readiness, the document itself) need none (`[]`).
+ */
+export function securityOf(config: Readonly<{ auth?: readonly AuthMode[]; operator?: true }> | undefined): SecurityRequirement[] {
+  if (config?.operator === true) return [{ operatorSecret: [] }];
+  const modes = config?.auth ?? [];
+  const requirements: SecurityRequirement[] = [];
+  if (modes.includes('partner')) requirements.push({ partnerHmac: [] });
+  if (modes.includes('terminal') || modes.includes('payment_token')) requirements.push({ bearer: [] });
+  if (requirements.length > 0 && modes.includes('public')) requirements.push({});
+  return requirements;
+}
+
+type RouteSchema = Record<string, unknown> & { headers?: unknown };
+
+/**
+ * Moves the `x-idempotency-key: required` marker of a headers schema (`.meta(...)`: the key is
+ * optional in zod so a missing one answers `idempotency_key_required`) into its `required` list.
+ */
+function requireIdempotencyKey(schema: RouteSchema): RouteSchema {
+  const headers = schema.headers;
+  if (typeof headers !== 'object' || headers === null || !('x-idempotency-key' in headers)) return schema;
+  const { 'x-idempotency-key': marker, ...rest } = headers as Record<string, unknown> & { required?: string[] };
+  if (marker !== 'required') return { ...schema, headers: rest };
+  return { ...schema, headers: { ...rest, required: [...new Set([...(rest.required ?? []), 'idempotency-key'])] } };
+}
 
 /**
  * zod validation for every route, and the OpenAPI document generated from the same schemas:
  * `GET /openapi.json` and a docs page at `/docs` (swagger-ui, served from the package, offline).
+ * Each operation's security, `operationId` and required `Idempotency-Key` come from the route
+ * itself (its `config` and header schema), so the document says what the server does.
  * Call before registering routes.
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -24,13 +114,25 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           partnerHmac: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'HMAC-SHA256 with X-Client-Id, X-Timestamp, X-Nonce (see docs/authentication.md)' },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Terminal device JWT (120 s) or payment_token' },
+          operatorSecret: { type: 'apiKey', in: 'header', name: 'X-Operator-Secret', description: 'The operator secret (LEDGER_OPERATOR_SECRET, or operator.secret in the embedded data folder)' },
         },
       },
-      security: [{ partnerHmac: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const method = String(Array.isArray(input.route.method) ? input.route.method[0] : input.route.method);
+      const schema = requireIdempotencyKey((transformed.schema as RouteSchema | undefined) ?? {});
+      return {
+        ...transformed,
+        schema: {
+          ...schema,
+          operationId: OPERATION_IDS[`${method} ${input.route.url}`] ?? derivedOperationId(method, input.route.url),
+          security: securityOf(input.route.config),
+        },
+      };
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { config: { auth: ['public'] }, schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['meta'] } }, () => app.swagger());
 }

@@ -26,7 +26,8 @@ export const settlementBatchIdSchema = z.string().max(30).regex(/^stb_[0-7][0-9A
  */
 export const settlementCommandHeadersSchema = z
   .object({ 'idempotency-key': z.string().optional().describe('Required: 1–255 printable ASCII characters; reuse it for every retry of this command') })
-  .loose();
+  .loose()
+  .meta({ 'x-idempotency-key': 'required' });
 
 export const closeSettlementBatchBodySchema = z
   .object({ merchant_id: merchantIdSchema, provider: settlementProviderSchema, business_date: businessDateSchema })

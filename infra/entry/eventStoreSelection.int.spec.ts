@@ -1,5 +1,5 @@
 /**
- * Start-up with EVENTSTORE_CONNECTION_STRING, as `npx tsx infra/main.ts` runs it: without
+ * Start-up with EVENTSTORE_CONNECTION_STRING, as `npx tsx infra/entry/main.ts` runs it: without
  * DATABASE_URL it refuses (PostgreSQL still holds read models, keys, checkpoints); with a server
  * that does not answer (a closed port here — no EventStoreDB runs on this machine) it stops with
  * the address and the client's reason and exit code 1, and never listens. The client connects
@@ -18,7 +18,7 @@ function runMain(environment: Record<string, string>): Promise<Exit> {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...environment };
     delete env.DATABASE_URL;
     if (environment.DATABASE_URL !== undefined) env.DATABASE_URL = environment.DATABASE_URL;
-    const child = spawn('npx', ['tsx', 'infra/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'infra/entry/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -78,6 +78,9 @@ describe('npm start with no configuration', () => {
     const address = /listening on (http:\/\/[^"\s]+)/.exec(output)?.[1] ?? '';
     const ready = await fetch(`${address}/ready`);
     expect(await ready.json()).toMatchObject({ status: 'ready', store: 'pglite' });
+    // The first start says what it is doing while it creates the cluster and applies migrations.
+    expect(output).toContain(`"msg":"initialising the embedded database in ${join(folder, 'data')}`);
+    expect(output).toMatch(/"msg":"applying migration 0001_event_store …"/);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('"msg":"stopped"');

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LedgerConfig } from './config.js';
 import { migrate } from '../adapters/db/migrate.js';
@@ -49,7 +51,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   const client = await openDatabase(config, logger);
   let selected: SelectedEventStore;
   try {
-    const applied = await migrate(client);
+    const applied = await migrate(client, undefined, (name) => {
+      logger.info({ migration: name }, `applying migration ${name} …`);
+    });
     logger.info({ applied, database: client.kind }, 'database ready');
     selected = await selectEventStore(config, client, (error) => {
       logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it');
@@ -75,11 +79,12 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     connectionTimeout: 30_000,
     keepAliveTimeout: 10_000,
     requestTimeout: 30_000,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get our 503 problem document with Retry-After instead.
+    return503OnClosing: false,
   });
   const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
   registerTracing(app);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, { accepting: () => accepting });
   await registerOpenApi(app);
   registerAuthentication(app, authentication);
   registerHealthRoutes(app, { client, store, accepting: () => accepting });
@@ -138,6 +143,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
 async function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
   const database = config.database;
   if (database.kind === 'pglite') {
+    // The first start creates the cluster (tens of seconds on a slow disk): say so, not silence.
+    const first = !existsSync(join(database.dataDir, 'PG_VERSION'));
+    logger.info({ dataDir: database.dataDir }, `${first ? 'initialising' : 'opening'} the embedded database in ${database.dataDir}${first ? ' (first start: this takes a while)' : ''} …`);
     return createPgliteClient(database.dataDir, {
       onPermissionsFixed: (fixedPaths) => {
         logger.warn(

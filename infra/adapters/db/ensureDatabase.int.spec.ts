@@ -74,7 +74,7 @@ describe('DATABASE_URL naming a database that does not exist', () => {
   });
 
   it('npm start exits 1 with one line saying how to create it, without a stack trace', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/entry/main.ts'], {
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: urlAs(roleWithoutCreatedb, missingDatabase), PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -20,9 +20,13 @@ export function loadMigrations(directory: string = MIGRATIONS_DIR): readonly Mig
 /**
  * Applies every migration not yet recorded in `schema_migrations`, each in its own
  * transaction, under a session advisory lock so concurrent starters do not race.
- * Returns the names it applied.
+ * Returns the names it applied; `onApplying` hears each one before it runs (the start-up log).
  */
-export async function migrate(client: SqlClient, migrations: readonly Migration[] = loadMigrations()): Promise<string[]> {
+export async function migrate(
+  client: SqlClient,
+  migrations: readonly Migration[] = loadMigrations(),
+  onApplying: (name: string) => void = () => undefined,
+): Promise<string[]> {
   return client.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
@@ -34,6 +38,7 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
       const done: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.name)) continue;
+        onApplying(migration.name);
         await session.exec(`BEGIN;\n${migration.sql}\n;INSERT INTO schema_migrations (name) VALUES ('${migration.name}');\nCOMMIT;`);
         done.push(migration.name);
       }

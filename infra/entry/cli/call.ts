@@ -7,14 +7,18 @@
  *
  * `card-app <intent> <card number>` plays the external card app: it reads the intent's pending
  * attempt and amount, and reports the test card's result to `/card_result`.
+ * `register-terminal --store <str_id> [--name N]` puts a new terminal into service (registerTerminal.ts).
+ * `--help` prints the usage.
  *
- * Exit code: 0 for 2xx, 1 for an HTTP error answer, 2 for a usage error or no answer.
+ * Exit code: 0 for 2xx (and --help), 1 for an HTTP error answer or any other failure (one line on
+ * stderr, never a stack trace), 2 for a usage error or no answer.
  */
 import { randomInt } from 'node:crypto';
 import { fillPlaceholders, parseCallArguments, rememberFrom, USAGE, UsageError, type CallArguments, type Caller } from './callArguments.js';
 import { findTestCard, simulateCardApp, UnknownTestCardError } from './cardSimulator.js';
-import { demoDirectory, readCredentials, readPrivateKey, readRemembered, writeRemembered, type DemoCredentials } from './demoFiles.js';
-import { LedgerUnreachableError, newIdempotencyKey, sendAsPartner, sendAsTerminal, type LedgerRequest, type LedgerResponse } from './ledgerClient.js';
+import { DemoFileError, demoDirectory, readCredentials, readPrivateKey, readRemembered, writeRemembered, type DemoCredentials } from './demoFiles.js';
+import { LedgerRequestError, LedgerUnreachableError, newIdempotencyKey, sendAsPartner, sendAsTerminal, type LedgerRequest, type LedgerResponse } from './ledgerClient.js';
+import { deviceInstructions, registerTerminal } from './registerTerminal.js';
 
 const DEFAULT_LEDGER_URL = 'http://127.0.0.1:3000';
 const SHOWN_HEADERS = ['idempotent-replayed', 'x-should-retry', 'retry-after'] as const;
@@ -89,11 +93,22 @@ async function runCardApp(sender: Sender, args: CallArguments, paymentIntent: st
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseCallArguments(argv);
+  if (args.command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const directory = demoDirectory(process.env);
   const credentials = readCredentials(directory);
   if (credentials === undefined) throw new CallError(`no demo credentials in ${directory}: run \`npm run demo\` first`);
-  const sender = senderFor(args.caller, credentials, args.url ?? process.env.LEDGER_URL ?? DEFAULT_LEDGER_URL);
+  const baseUrl = args.url ?? process.env.LEDGER_URL ?? DEFAULT_LEDGER_URL;
   const command = args.command;
+  if (command.kind === 'register-terminal') {
+    const storeId = fillPlaceholders(command.storeId, {}, { merchantId: credentials.merchant_id, storeIds: credentials.stores.map((store) => store.id), terminalIds: [] });
+    const terminal = await registerTerminal({ baseUrl, credentials, directory, storeId, name: command.name });
+    process.stdout.write(deviceInstructions(terminal, baseUrl));
+    return 0;
+  }
+  const sender = senderFor(args.caller, credentials, baseUrl);
   if (command.kind === 'card-app') return runCardApp(sender, args, command.paymentIntent, command.cardNumber, directory);
   const remembered = readRemembered(directory);
   const tenant = { merchantId: credentials.merchant_id, storeIds: credentials.stores.map((store) => store.id), terminalIds: credentials.terminals.map((terminal) => terminal.id) };
@@ -103,15 +118,25 @@ async function main(argv: readonly string[]): Promise<number> {
   return exchange(sender, { method: command.method, path: fillPlaceholders(command.path, remembered, tenant), body, idempotencyKey }, directory);
 }
 
+/** One line for any failure, and the exit code: never a stack trace. */
+function describeFailure(error: unknown): Readonly<{ text: string; exitCode: number }> {
+  if (error instanceof UsageError) return { text: `${error.message}\n${USAGE}`, exitCode: 2 };
+  if (error instanceof LedgerUnreachableError) return { text: error.message, exitCode: 2 };
+  if (error instanceof SyntaxError) return { text: `the body is not JSON: ${error.message}`, exitCode: 1 };
+  if (error instanceof CallError || error instanceof UnknownTestCardError || error instanceof DemoFileError || error instanceof LedgerRequestError) {
+    return { text: error.message, exitCode: 1 };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { text: `call failed: ${message.split('\n')[0] ?? message}`, exitCode: 1 };
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
-    else if (error instanceof SyntaxError) process.stderr.write(`the body is not JSON: ${error.message}\n`);
-    else if (error instanceof CallError || error instanceof UnknownTestCardError || error instanceof LedgerUnreachableError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
+    const failure = describeFailure(error);
+    process.stderr.write(`${failure.text}\n`);
+    process.exitCode = failure.exitCode;
   },
 );

@@ -3,6 +3,8 @@
  *
  *     call [--as partner|terminal|terminal:<n>|terminal:<trm_id>] [--key K] [--url URL] METHOD PATH [JSON_BODY]
  *     call [--as …] card-app <pi_id|@last> <card number>
+ *     call register-terminal --store <str_id> [--name N]
+ *     call --help
  *
  * and the placeholders (`@last`, `@attempt` from what earlier calls remembered; `@merchant`,
  * `@storeN`, `@terminalN` from the demo credentials).
@@ -13,7 +15,9 @@ export type Caller = Readonly<{ kind: 'partner' }> | Readonly<{ kind: 'terminal'
 
 export type CallCommand =
   | Readonly<{ kind: 'request'; method: string; path: string; body: string | undefined }>
-  | Readonly<{ kind: 'card-app'; paymentIntent: string; cardNumber: string }>;
+  | Readonly<{ kind: 'card-app'; paymentIntent: string; cardNumber: string }>
+  | Readonly<{ kind: 'register-terminal'; storeId: string; name: string | undefined }>
+  | Readonly<{ kind: 'help' }>;
 
 export type CallArguments = Readonly<{
   caller: Caller;
@@ -31,11 +35,15 @@ export class UsageError extends Error {
 export const USAGE = [
   'usage: npm run -s call -- [--as partner|terminal|terminal:<n>|terminal:<trm_id>] [--key K] [--url URL] METHOD PATH [JSON_BODY]',
   '       npm run -s call -- [--as terminal:<n>] card-app <pi_id|@last> <card number>',
+  '       npm run -s call -- register-terminal --store <str_id> [--name N]   (a new terminal with a fresh ES256 key pair)',
+  '       npm run -s call -- --help',
+  'options: --as (who signs; default terminal:1), --key (reuse an Idempotency-Key), --url (default LEDGER_URL or http://127.0.0.1:3000)',
   'placeholders: @last (the payment intent of the last answer that had one), @attempt (its pending or latest attempt),',
   '              @merchant, @store1, @store2, @terminal1, @terminal2 (the demo tenant)',
 ].join('\n');
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
+const HELP_FLAGS = new Set(['--help', '-h', 'help']);
 const OPTIONS_MAX = 8;
 
 /**
@@ -48,6 +56,7 @@ export function parseCallArguments(argv: readonly string[]): CallArguments {
   let idempotencyKey: string | undefined;
   let url: string | undefined;
   let index = 0;
+  if (argv.length === 0 || argv.some((argument) => HELP_FLAGS.has(argument))) return { caller, idempotencyKey, url, command: { kind: 'help' } };
   for (let options = 0; options < OPTIONS_MAX && argv[index]?.startsWith('--') === true; options += 1) {
     const [name, value] = [argv[index], argv[index + 1]];
     if (value === undefined) throw new UsageError(`${name ?? ''} needs a value`);
@@ -70,6 +79,7 @@ function parseCaller(value: string): Caller {
 
 function parseCommand(rest: readonly string[]): CallCommand {
   const [first, second, ...more] = rest;
+  if (first === 'register-terminal') return parseRegisterTerminal(rest.slice(1));
   if (first === undefined || second === undefined) throw new UsageError('expected METHOD PATH [JSON_BODY] or card-app <intent> <card number>');
   if (first === 'card-app') {
     if (more.length === 0) throw new UsageError('card-app needs a card number, e.g. 4242424242424242');
@@ -80,6 +90,20 @@ function parseCommand(rest: readonly string[]): CallCommand {
   if (!second.startsWith('/')) throw new UsageError(`the path must start with /, got ${second}`);
   if (more.length > 1) throw new UsageError('the JSON body must be one argument: quote it');
   return { kind: 'request', method, path: second, body: more[0] };
+}
+
+function parseRegisterTerminal(rest: readonly string[]): CallCommand {
+  let storeId: string | undefined;
+  let name: string | undefined;
+  for (let index = 0; index < rest.length; index += 2) {
+    const [option, value] = [rest[index], rest[index + 1]];
+    if (value === undefined) throw new UsageError(`register-terminal: ${option ?? ''} needs a value`);
+    if (option === '--store') storeId = value;
+    else if (option === '--name') name = value;
+    else throw new UsageError(`register-terminal: unknown option ${option ?? ''} (expected --store <str_id> [--name N])`);
+  }
+  if (storeId === undefined) throw new UsageError('register-terminal needs --store <str_id> (e.g. @store1)');
+  return { kind: 'register-terminal', storeId, name };
 }
 
 /** What earlier calls remembered (`data/demo/last.json`). */

@@ -8,12 +8,13 @@ import type { reportCardResultBodySchema } from '../../../schemas/paymentIntent.
 
 export type CardResultBody = z.input<typeof reportCardResultBodySchema>;
 
-type TestCard = Readonly<{ outcome: 'approved'; brand: 'visa' | 'mastercard' }> | Readonly<{ outcome: 'declined'; declineCode: string; message: string }>;
+type TestCard = Readonly<{ outcome: 'approved'; brand: 'visa' | 'mastercard' | 'amex' }> | Readonly<{ outcome: 'declined'; declineCode: string; message: string }>;
 
-/** The sandbox test cards, by their 16 digits. */
+/** The sandbox test cards, by their digits (16, or 15 for American Express). */
 export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   '4242424242424242': { outcome: 'approved', brand: 'visa' },
   '5555555555554444': { outcome: 'approved', brand: 'mastercard' },
+  '378282246310005': { outcome: 'approved', brand: 'amex' },
   '4000000000000002': { outcome: 'declined', declineCode: 'card_declined', message: 'The card was declined by the issuer.' },
 };
 
@@ -63,7 +64,7 @@ export function findTestCard(cardNumber: string): TestCard {
 }
 
 /**
- * The `card_result` body for a test card: approved (visa, mastercard) or declined (`card_declined`).
+ * The `card_result` body for a test card: approved (visa, mastercard, amex) or declined (`card_declined`).
  *
  * @example
  * simulateCardApp({ cardNumber: '4242 4242 4242 4242', attemptId: 'pa_01…', amount: 3000, approvalNumber: '123456' })

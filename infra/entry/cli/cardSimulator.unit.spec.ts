@@ -16,6 +16,7 @@ describe('simulateCardApp', () => {
     ['4242 4242 4242 4242', 'visa', '424242******4242'],
     ['5555-5555-5555-4444', 'mastercard', '555555******4444'],
     ['4242424242424242', 'visa', '424242******4242'],
+    ['3782 822463 10005', 'amex', '378282*****0005'],
   ] as const)('approves %s as %s, masked %s', (cardNumber, brand, maskedPan) => {
     const body = simulateCardApp({ ...attempt, cardNumber });
     expect(body).toEqual({
@@ -62,7 +63,19 @@ describe('the call command line', () => {
     expect(parseCallArguments(['--as', 'partner', 'GET', '/v1/merchants/mer_1']).caller).toEqual({ kind: 'partner' });
   });
 
-  it.each([[[]], [['FETCH', '/x']], [['GET', 'v1']], [['--as', 'nobody', 'GET', '/x']], [['--key']], [['POST', '/x', '{"a":', '1}']]])(
+  it.each([[['--help']], [['-h']], [[]], [['--as', 'partner', '--help']], [['GET', '/x', '--help']]])('answers help for %j (not "--help needs a value")', (argv) => {
+    expect(parseCallArguments(argv).command).toEqual({ kind: 'help' });
+  });
+
+  it('reads register-terminal --store and --name', () => {
+    expect(parseCallArguments(['register-terminal', '--store', 'str_1', '--name', 'till 3']).command).toEqual({ kind: 'register-terminal', storeId: 'str_1', name: 'till 3' });
+    expect(parseCallArguments(['register-terminal', '--store', '@store2']).command).toEqual({ kind: 'register-terminal', storeId: '@store2', name: undefined });
+    expect(() => parseCallArguments(['register-terminal'])).toThrow(/--store/);
+    expect(() => parseCallArguments(['register-terminal', '--store'])).toThrow(UsageError);
+    expect(() => parseCallArguments(['register-terminal', '--shop', 'x'])).toThrow(UsageError);
+  });
+
+  it.each([[['FETCH', '/x']], [['GET', 'v1']], [['--as', 'nobody', 'GET', '/x']], [['--key']], [['POST', '/x', '{"a":', '1}']]])(
     'refuses %j',
     (argv) => {
       expect(() => parseCallArguments(argv)).toThrow(UsageError);

@@ -1,19 +1,19 @@
 /**
  * `npm run demo`: a client partner, a merchant with two Tokyo stores (cut-off 04:00, PayPay at the
- * first) and two terminals with fresh ES256 keys, written to the ledger's own data, with every
- * credential saved to `<LEDGER_DATA_DIR>/demo/credentials.json` for `npm run -s call`.
- *
- * The partner is the root of trust: no HTTP route creates one, so it is registered straight into
- * the event store (`registerClientPartner`). Everything after it goes over HTTP, signed as the
- * partner, through the ledger's own routes:
- * - when this process can open the store (PGlite folder free, or a PostgreSQL server), it runs the
- *   ledger in-process on an ephemeral loopback port for the HTTP part, then closes it;
- * - when a running `npm start` holds the PGlite folder, it reuses the partner of an earlier demo
- *   (credentials.json) and talks to that server (LEDGER_URL, default http://127.0.0.1:3000). With
- *   no earlier partner it explains that the first run needs the folder free.
+ * first) and two terminals with fresh ES256 keys, with every credential saved to
+ * `<LEDGER_DATA_DIR>/demo/credentials.json` for `npm run -s call`. Everything goes over HTTP,
+ * signed as the partner, through the ledger's own routes — and to the same ledger `call` talks to:
+ * - when a ledger answers at LEDGER_URL (default http://127.0.0.1:3000), the demo writes through
+ *   it, whatever database it runs on; the partner (the root of trust, which no partner route
+ *   creates) through the operator route (LEDGER_OPERATOR_SECRET, or operator.secret in the data
+ *   folder);
+ * - only when nothing answers does it open the store itself (the embedded one, or DATABASE_URL),
+ *   serve it in-process on an ephemeral loopback port for the HTTP part, and say so.
+ * A second run reuses the tenant in credentials.json when that ledger still knows it; otherwise it
+ * says so, keeps the old file as `credentials.replaced-<time>.json` and creates a new tenant.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerClientPartner } from '../../../command/tenancy/index.js';
 import { loadConfig, type LedgerConfig } from '../config.js';
@@ -21,33 +21,69 @@ import { DirectoryLockedError } from '../../adapters/db/directoryLock.js';
 import { createLedger, type Ledger } from '../ledger.js';
 import { createLogger } from '../../adapters/observability/logger.js';
 import { OPERATOR_SECRET_FILE } from '../routes/operatorRoutes.js';
-import { demoDirectory, displayPath, readCredentials, savePrivateKey, writeCredentials, writeRemembered, type DemoCredentials, type DemoPartner } from './demoFiles.js';
+import { DemoFileError, demoDirectory, displayPath, readCredentials, savePrivateKey, writeCredentials, writeRemembered, type DemoCredentials, type DemoPartner } from './demoFiles.js';
 import { DEMO_TENANT_PLAN, seedTenant, type SeededTenant } from './demoTenant.js';
-import { LedgerRequestError, LedgerUnreachableError } from './ledgerClient.js';
+import { LedgerRequestError, LedgerUnreachableError, sendAsPartner } from './ledgerClient.js';
 
 const DEFAULT_LEDGER_URL = 'http://127.0.0.1:3000';
 const PARTNER_NAME = 'Demo Partner';
 
-type Target = Readonly<{ baseUrl: string; ledger: Ledger | undefined; lockedBy: number | undefined }>;
+type Target = Readonly<{ baseUrl: string; ledger: Ledger | undefined; description: string }>;
+
+const PROBE_TIMEOUT_MS = 2_000;
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Opens the store in-process and serves on an ephemeral port, or reports who holds it. */
-async function openTarget(config: LedgerConfig): Promise<Target> {
+/** Whether a ledger answers at `baseUrl` (any HTTP answer to /ready), and on which store. */
+async function probeLedger(baseUrl: string): Promise<Readonly<{ store: string | undefined }> | undefined> {
   try {
-    const ledger = await createLedger(config, createLogger('warn'));
-    const baseUrl = await ledger.app.listen({ host: '127.0.0.1', port: 0 });
-    return { baseUrl, ledger, lockedBy: undefined };
-  } catch (error) {
-    if (!(error instanceof DirectoryLockedError)) throw error;
-    return { baseUrl: process.env.LEDGER_URL ?? DEFAULT_LEDGER_URL, ledger: undefined, lockedBy: error.ownerPid };
+    const response = await fetch(new URL('/ready', baseUrl), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const body: unknown = await response.json().catch(() => undefined);
+    const store = typeof body === 'object' && body !== null && 'store' in body && typeof body.store === 'string' ? body.store : undefined;
+    return { store };
+  } catch {
+    return undefined;
   }
 }
 
-async function ensurePartner(target: Target, earlier: DemoCredentials | undefined, dataDir: string | undefined): Promise<DemoPartner> {
-  if (earlier !== undefined) return earlier.client_partner;
+/** The running ledger at LEDGER_URL; only when none answers, the store opened in-process. */
+async function openTarget(config: LedgerConfig, ledgerUrl: string): Promise<Target> {
+  const answer = await probeLedger(ledgerUrl);
+  if (answer !== undefined) {
+    return { baseUrl: ledgerUrl, ledger: undefined, description: `the running ledger at ${ledgerUrl}${answer.store === undefined ? '' : ` (store: ${answer.store})`}` };
+  }
+  const database = config.database;
+  const where = database.kind === 'pglite' ? `the embedded store in ${displayPath(database.dataDir)}` : `PostgreSQL at ${withoutPassword(database.url)}`;
+  let ledger: Ledger;
+  try {
+    ledger = await createLedger(config, createLogger('warn'));
+  } catch (error) {
+    if (!(error instanceof DirectoryLockedError)) throw error;
+    throw new DemoError(`No ledger answered at ${ledgerUrl}, but process ${error.ownerPid} holds ${where}: set LEDGER_URL to the address that server listens on.`);
+  }
+  const baseUrl = await ledger.app.listen({ host: '127.0.0.1', port: 0 });
+  return { baseUrl, ledger, description: `${where}, opened by this process (no ledger answered at ${ledgerUrl}; start one with npm start)` };
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}
+
+type Earlier = Readonly<{ credentials: DemoCredentials; verdict: 'valid' | 'partner_only' | 'unknown' }>;
+
+/** Whether the target knows the partner and the merchant of an earlier demo. */
+async function checkEarlier(baseUrl: string, credentials: DemoCredentials): Promise<Earlier> {
+  const partner = { clientPartnerId: credentials.client_partner.id, secret: credentials.client_partner.secret };
+  const merchant = await sendAsPartner(baseUrl, partner, { method: 'GET', path: `/v1/merchants/${credentials.merchant_id}` });
+  if (merchant.status === 200) return { credentials, verdict: 'valid' };
+  return { credentials, verdict: merchant.status === 401 || merchant.status === 403 ? 'unknown' : 'partner_only' };
+}
+
+async function createPartner(target: Target, dataDir: string | undefined): Promise<DemoPartner> {
   if (target.ledger === undefined) return registerThroughOperator(target.baseUrl, dataDir);
   const secret = randomBytes(32).toString('base64url');
   const { clientPartnerId } = await registerClientPartner(target.ledger.context, { name: PARTNER_NAME, secret, actor: 'cli:demo' });
@@ -55,13 +91,15 @@ async function ensurePartner(target: Target, earlier: DemoCredentials | undefine
 }
 
 /**
- * The running server holds the embedded store: register the partner through the operator route
- * with the secret the server keeps in its data folder (or LEDGER_OPERATOR_SECRET).
+ * The running server holds the store: register the partner through the operator route with the
+ * secret the server keeps in its data folder (or LEDGER_OPERATOR_SECRET).
  */
 async function registerThroughOperator(baseUrl: string, dataDir: string | undefined): Promise<DemoPartner> {
   const fromFile = dataDir === undefined ? undefined : join(dataDir, OPERATOR_SECRET_FILE);
   const operator = process.env.LEDGER_OPERATOR_SECRET ?? (fromFile !== undefined && existsSync(fromFile) ? readFileSync(fromFile, 'utf8').trim() : undefined);
-  if (operator === undefined) throw new DemoError('The server holds the data folder and no operator secret was found (operator.secret in the data folder, or LEDGER_OPERATOR_SECRET).');
+  if (operator === undefined) {
+    throw new DemoError(`The ledger at ${baseUrl} needs the operator secret to register the demo partner: run the demo with the server's LEDGER_OPERATOR_SECRET (or from the folder whose data/operator.secret the server uses).`);
+  }
   const response = await fetch(`${baseUrl}/v1/operator/client_partners`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-operator-secret': operator },
@@ -69,7 +107,7 @@ async function registerThroughOperator(baseUrl: string, dataDir: string | undefi
   });
   const body: unknown = await response.json();
   if (response.status !== 201 || typeof body !== 'object' || body === null || !('client_partner_id' in body) || !('secret' in body)) {
-    throw new DemoError(`the operator route refused to register the demo partner: ${response.status} ${JSON.stringify(body)}`);
+    throw new DemoError(`the ledger at ${baseUrl} refused to register the demo partner (${response.status} ${JSON.stringify(body)}): give the demo the server's LEDGER_OPERATOR_SECRET`);
   }
   return { id: String(body.client_partner_id), name: PARTNER_NAME, secret: String(body.secret) };
 }
@@ -117,17 +155,36 @@ class DemoError extends Error {
   override readonly name = 'DemoError';
 }
 
+/** Keeps a credentials file the target does not know as `credentials.replaced-<time>.json`. */
+function setAside(directory: string): string {
+  const kept = join(directory, `credentials.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  renameSync(join(directory, 'credentials.json'), kept);
+  return displayPath(kept);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const directory = demoDirectory(process.env);
-  const earlier = readCredentials(directory);
-  const target = await openTarget(config);
+  const stored = readCredentials(directory);
+  const target = await openTarget(config, process.env.LEDGER_URL ?? DEFAULT_LEDGER_URL);
   try {
-    const partner = await ensurePartner(target, earlier, config.database.kind === 'pglite' ? config.database.dataDir : undefined);
+    say(`Writing to ${target.description}.`);
+    const earlier = stored === undefined ? undefined : await checkEarlier(target.baseUrl, stored);
+    if (earlier?.verdict === 'valid') {
+      say(`Reusing the demo tenant in ${displayPath(directory)}/credentials.json: this ledger knows it (no new merchant).`);
+      printSummary(earlier.credentials, directory, true);
+      return;
+    }
+    if (earlier?.verdict === 'partner_only') say(`credentials.json's merchant ${earlier.credentials.merchant_id} is not on this ledger: creating a new demo tenant under the same partner.`);
+    if (earlier?.verdict === 'unknown') {
+      say(`credentials.json's partner ${earlier.credentials.client_partner.id} is not valid on this ledger (another database?): creating a new demo partner and tenant.`);
+      say(`  the old file is kept as ${setAside(directory)}`);
+    }
+    const partner = earlier?.verdict === 'partner_only' ? earlier.credentials.client_partner : await createPartner(target, config.database.kind === 'pglite' ? config.database.dataDir : undefined);
     const tenant = await seedTenant(target.baseUrl, { clientPartnerId: partner.id, secret: partner.secret }, DEMO_TENANT_PLAN);
     const credentials = saveCredentials(directory, partner, tenant);
-    say(target.ledger === undefined ? `Over HTTP at ${target.baseUrl} (the running server):` : `Written to the ledger's store (${config.database.kind}):`);
-    printSummary(credentials, directory, earlier !== undefined);
+    printSummary(credentials, directory, earlier?.verdict === 'partner_only');
+    say(target.ledger === undefined ? `Written over HTTP through ${target.description}.` : `Written directly into ${target.description}.`);
   } finally {
     await target.ledger?.close();
   }
@@ -136,10 +193,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof LedgerRequestError && error.code === 'unknown_client') {
     process.stderr.write('credentials.json names a client partner this ledger does not know (was the database reset?). Delete the demo folder and run `npm run demo` again.\n');
-  } else if (error instanceof DemoError || error instanceof LedgerUnreachableError) {
+  } else if (error instanceof DemoError || error instanceof LedgerUnreachableError || error instanceof DemoFileError || error instanceof LedgerRequestError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`demo failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
   }
   process.exitCode = 1;
 });

@@ -16,7 +16,7 @@ const credentialsSchema = z.object({
   client_partner: z.object({ id: z.string().min(1), name: z.string(), secret: z.string().min(1) }),
   merchant_id: z.string().min(1),
   stores: z.array(z.object({ id: z.string().min(1), name: z.string(), provider_config_ids: z.array(z.string()) })),
-  terminals: z.array(z.object({ id: z.string().min(1), store_id: z.string().min(1), private_key_file: z.string().min(1) })).min(1),
+  terminals: z.array(z.object({ id: z.string().min(1), store_id: z.string().min(1), private_key_file: z.string().min(1), name: z.string().optional() })).min(1),
   created_at: z.string(),
 });
 
@@ -37,11 +37,26 @@ export function demoDirectory(environment: NodeJS.ProcessEnv): string {
   return resolve(dataDir === undefined || dataDir === '' ? 'data' : dataDir, 'demo');
 }
 
+/** A demo file that cannot be read as what it should be. */
+export class DemoFileError extends Error {
+  override readonly name = 'DemoFileError';
+}
+
 /** `credentials.json`, or `undefined` when the demo has not run here. @example readCredentials(demoDirectory(process.env)) */
 export function readCredentials(directory: string): DemoCredentials | undefined {
   const path = join(directory, 'credentials.json');
   if (!existsSync(path)) return undefined;
-  return credentialsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  let parsed: ReturnType<typeof credentialsSchema.safeParse>;
+  try {
+    parsed = credentialsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    throw new DemoFileError(`${displayPath(path)} is not JSON; delete it and run \`npm run demo\` again`);
+  }
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+    throw new DemoFileError(`${displayPath(path)} is not a demo credentials file (${where}); delete it and run \`npm run demo\` again`);
+  }
+  return parsed.data;
 }
 
 /** Writes `credentials.json` owner-only, atomically (a rename). @example writeCredentials(directory, credentials) */

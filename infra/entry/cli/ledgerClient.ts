@@ -56,8 +56,10 @@ export async function send(baseUrl: string, request: LedgerRequest, authenticati
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new LedgerUnreachableError(`no answer from ${baseUrl}${cause}`);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    throw new LedgerUnreachableError(
+      `no answer from the ledger at ${baseUrl}${cause}: is it running (npm start)? If it listens elsewhere, set LEDGER_URL (now ${process.env.LEDGER_URL ?? 'unset, so the default'}) or pass --url`,
+    );
   }
   const text = await response.text();
   return { status: response.status, statusText: response.statusText, headers: response.headers, text, json: parseJson(text) };

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandContext } from '../../../command/commandContext.js';
@@ -66,16 +66,30 @@ export const operatorRequired = (secretConfigured: boolean): Problem =>
         `operator access is disabled on this server: set LEDGER_OPERATOR_SECRET (32–200 characters) in its environment and restart it, then send that secret in ${OPERATOR_HEADER}`,
       );
 
-export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
+/**
+ * The route options of an operator route: public to the partner/terminal authentication, marked
+ * `operator` (documented with the `operatorSecret` scheme), and refused 401 before validation
+ * unless `X-Operator-Secret` matches.
+ */
+export function operatorRouteOptions(secret: string | undefined): Readonly<{
+  config: { auth: readonly ['public']; operator: true };
+  preValidation: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+}> {
   const isOperator = operatorCheck(secret);
+  return {
+    config: { auth: ['public'], operator: true },
+    preValidation: async (request, reply) => (isOperator(request) ? undefined : sendProblem(reply, operatorRequired(secret !== undefined))),
+  };
+}
+
+export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/operator/client_partners',
     {
-      config: { auth: ['public'] },
+      ...operatorRouteOptions(secret),
       schema: { summary: 'Register a client partner (operator only)', tags: ['operator'], body: bodySchema, response: { 201: createdSchema, 401: problemSchema } },
     },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const partnerSecret = randomBytes(32).toString('base64url');
       const { clientPartnerId } = await registerClientPartner(context, { name: request.body.name, secret: partnerSecret, actor: 'operator' });
       return reply.code(201).send({ client_partner_id: clientPartnerId, secret: partnerSecret });

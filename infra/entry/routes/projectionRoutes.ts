@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { problem, problemSchema } from '../../../schemas/problem.js';
 import type { ProjectionRuntime } from '../../runtime/projections/projectionRuntime.js';
 import { ProjectionNotActiveError, UnknownProjectionError } from '../../runtime/projections/projectionRuntime.js';
-import { operatorCheck, operatorRequired } from './operatorRoutes.js';
+import { operatorRouteOptions } from './operatorRoutes.js';
 import { sendProblem } from '../../../http/problemDetails.js';
 
 const progressSchema = z.object({
@@ -44,16 +44,14 @@ const statusSchema = z.object({
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/) });
 
 export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime, secret: string | undefined): void {
-  const isOperator = operatorCheck(secret);
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const config = { auth: ['public'] as const };
+  const operator = operatorRouteOptions(secret);
   const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
 
   typed.get(
     '/v1/ops/projections',
-    { config, schema: { summary: 'Projection status (operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
-    async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
+    { ...operator, schema: { summary: 'Projection status (operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
+    async () => {
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
     },
@@ -61,9 +59,8 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/rebuild',
-    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { ...operator, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name } = request.params;
       try {
         const { generation } = await projections.rebuild(name);
@@ -78,9 +75,8 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
-    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { ...operator, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.retryParked(name)) return sendProblem(reply, problem(409, 'projection.nothing_parked', 'Conflict', `projection ${name} has no parked event here`));
@@ -91,11 +87,10 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
   typed.post(
     '/v1/ops/projections/:name/parked/:event_id/skip',
     {
-      config,
+      ...operator,
       schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } },
     },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired(secret !== undefined));
       const { name, event_id: eventId } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.skipParked(name, eventId)) return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
