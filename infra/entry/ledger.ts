@@ -23,6 +23,12 @@ import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from '../adapters/idempotency/postgresIdempotencyStore.js';
 import { newPrefixedId, newUuid } from '../adapters/ids.js';
+import { LedgerMetrics } from '../adapters/observability/metrics.js';
+import { registerHttpMetrics } from '../adapters/observability/metricsPlugin.js';
+import { RequestWindow } from '../adapters/observability/requestWindow.js';
+import { registerOpsRoutes } from './routes/opsRoutes.js';
+import { staffAuthenticator } from './routes/staffAccess.js';
+import { opsOverview, runtimeSample, stuckPaymentsReader } from './ops/overview.js';
 
 export type Ledger = Readonly<{
   app: FastifyInstance;
@@ -33,6 +39,8 @@ export type Ledger = Readonly<{
   relay: RelayHandle;
   /** The projectors maintaining the read models, their status and operator actions. */
   projections: ProjectionRuntime;
+  /** This instance's Prometheus registry and counters (GET /metrics). */
+  metrics: LedgerMetrics;
   /** Stops accepting, finishes in-flight requests and appends, closes the store and the database. */
   close: () => Promise<void>;
 }>;
@@ -47,15 +55,10 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   if (config.eventStoreDbConnectionString !== undefined) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this version yet; unset it to use PostgreSQL');
   }
-  const client = await openDatabase(config);
-  try {
-    const applied = await migrate(client);
-    logger.info({ applied, database: client.kind }, 'database ready');
-  } catch (error) {
-    await client.close();
-    throw error;
-  }
-  const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
+  const client = await openMigratedDatabase(config, logger);
+  const metrics = new LedgerMetrics();
+  const requests = new RequestWindow();
+  const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client, onBatch: (batch) => { metrics.observeAppendBatch(batch); } });
   const context: CommandContext = {
     store,
     idempotency: new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS }),
@@ -65,16 +68,10 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     conflictRetriesMax: 3,
   };
   let accepting = true;
-  const app = Fastify({
-    loggerInstance: logger,
-    bodyLimit: 256 * 1024,
-    connectionTimeout: 30_000,
-    keepAliveTimeout: 10_000,
-    requestTimeout: 30_000,
-    return503OnClosing: true,
-  });
+  const app = createHttpServer(logger);
   const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
   registerTracing(app);
+  registerHttpMetrics(app, metrics, requests);
   registerProblemHandlers(app);
   await registerOpenApi(app);
   registerAuthentication(app, authentication);
@@ -82,20 +79,13 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerTenancyRoutes(app, { context, credentials: authentication.credentials });
   registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
   registerSettlementCommandRoutes(app, { context });
-  const projectionLogger = logger.child({ component: 'projections' });
-  const projections = startProjections({
-    client,
-    store,
-    projectors: parts.projectors ?? allProjectors,
-    log: (level, message, details) => {
-      projectionLogger[level](details, message);
-    },
-  });
+  const projections = startProjectionRuntime(client, store, parts.projectors ?? allProjectors, logger);
   registerQueryRoutes(app, { readModels: projections.readModels });
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
   const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
   registerOperatorRoutes(app, context, secret);
-  registerProjectionRoutes(app, projections, secret);
+  const staff = staffAuthenticator(secret);
+  registerProjectionRoutes(app, projections, staff);
   const stopPruning = startNoncePruning({
     client,
     now: context.now,
@@ -105,6 +95,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     },
   });
   const relay = startRelay({ client, store, brokers: config.kafkaBrokers, logger: logger.child({ component: 'relay' }) });
+  const opsSources = { client, projections, relay, requests, stuckThresholdSeconds: config.ops.stuckPaymentSeconds };
+  metrics.observeRuntime(runtimeSample(opsSources));
+  registerOpsRoutes(app, { metrics, staff, metricsAccess: config.ops.metricsAccess, overview: opsOverview(opsSources), stuckPayments: stuckPaymentsReader(opsSources) });
   return {
     app,
     client,
@@ -112,6 +105,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     context,
     relay,
     projections,
+    metrics,
     close: async () => {
       accepting = false;
       stopPruning();
@@ -122,6 +116,41 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       await client.close();
     },
   };
+}
+
+function createHttpServer(logger: FastifyBaseLogger): FastifyInstance {
+  return Fastify({
+    loggerInstance: logger,
+    bodyLimit: 256 * 1024,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 10_000,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  });
+}
+
+function startProjectionRuntime(client: SqlClient, store: PostgresEventStore, projectors: readonly Projector[], logger: FastifyBaseLogger): ProjectionRuntime {
+  const projectionLogger = logger.child({ component: 'projections' });
+  return startProjections({
+    client,
+    store,
+    projectors,
+    log: (level, message, details) => {
+      projectionLogger[level](details, message);
+    },
+  });
+}
+
+async function openMigratedDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {
+  const client = await openDatabase(config);
+  try {
+    const applied = await migrate(client);
+    logger.info({ applied, database: client.kind }, 'database ready');
+    return client;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
 }
 
 function openDatabase(config: LedgerConfig): Promise<SqlClient> {

@@ -39,13 +39,21 @@ const createdSchema = z.object({ client_partner_id: z.string(), secret: z.string
  * returns its secret once. Public to the partner/terminal authentication (the operator secret is
  * checked here, in constant time); 401 `operator_required` otherwise.
  */
+/** Compares a presented secret with the operator secret in constant time; false when none is configured. */
+export function operatorSecretMatcher(secret: string | undefined): (presented: string | undefined) => boolean {
+  const expected = secret === undefined ? undefined : createHash('sha256').update(secret).digest();
+  return (given) => {
+    const presented = given === undefined ? undefined : createHash('sha256').update(given).digest();
+    return expected !== undefined && presented !== undefined && timingSafeEqual(expected, presented);
+  };
+}
+
 /** Checks `X-Operator-Secret` in constant time; false when no operator secret is configured. */
 export function operatorCheck(secret: string | undefined): (request: FastifyRequest) => boolean {
-  const expected = secret === undefined ? undefined : createHash('sha256').update(secret).digest();
+  const matches = operatorSecretMatcher(secret);
   return (request) => {
     const given = request.headers[OPERATOR_HEADER];
-    const presented = typeof given === 'string' ? createHash('sha256').update(given).digest() : undefined;
-    return expected !== undefined && presented !== undefined && timingSafeEqual(expected, presented);
+    return matches(typeof given === 'string' ? given : undefined);
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Ops routes of the projection runtime, behind the operator secret (`X-Operator-Secret`):
+ * Ops routes of the projection runtime, for staff credentials (staffAccess.ts): reads for the ops
+ * and operator roles, actions for the operator only (403 `operator_role_required` for ops):
  * - `GET  /v1/ops/projections` — per projection: state, serving generation (checkpoint, events and
  *   seconds behind, events/s), a rebuild under way, lag p50/p99, last error, parked events;
  * - `POST /v1/ops/projections/:name/rebuild` — rebuild into a new generation; the current one keeps
@@ -8,13 +9,14 @@
  * - `POST /v1/ops/projections/:name/parked/:event_id/skip` — move past it without applying it
  *   (recorded as skipped; the read model then lacks that event, so use with care).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problem, problemSchema } from '../../../schemas/problem.js';
+import { problem, problemSchema, type Problem } from '../../../schemas/problem.js';
 import type { ProjectionRuntime } from '../../runtime/projections/projectionRuntime.js';
 import { ProjectionNotActiveError, UnknownProjectionError } from '../../runtime/projections/projectionRuntime.js';
-import { operatorCheck, operatorRequired } from './operatorRoutes.js';
+import { operatorRequired } from './operatorRoutes.js';
+import { operatorRoleRequired, type StaffAuthenticator } from './staffAccess.js';
 import { sendProblem } from '../../../http/problemDetails.js';
 
 const progressSchema = z.object({
@@ -43,17 +45,25 @@ const statusSchema = z.object({
 
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/) });
 
-export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime, secret: string | undefined): void {
-  const isOperator = operatorCheck(secret);
+/** The refusal for a caller who may not do this (an action needs the operator role), or undefined when the caller may. */
+async function refusal(staff: StaffAuthenticator, request: FastifyRequest, action: boolean): Promise<Problem | undefined> {
+  const role = await staff(request);
+  if (role === undefined) return operatorRequired();
+  if (action && role !== 'operator') return operatorRoleRequired();
+  return undefined;
+}
+
+export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime, staff: StaffAuthenticator): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const config = { auth: ['public'] as const };
   const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
 
   typed.get(
     '/v1/ops/projections',
-    { config, schema: { summary: 'Projection status (operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
+    { config, schema: { summary: 'Projection status (ops or operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      const refused = await refusal(staff, request, false);
+      if (refused !== undefined) return sendProblem(reply, refused);
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
     },
@@ -61,9 +71,10 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/rebuild',
-    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      const refused = await refusal(staff, request, true);
+      if (refused !== undefined) return sendProblem(reply, refused);
       const { name } = request.params;
       try {
         const { generation } = await projections.rebuild(name);
@@ -78,9 +89,10 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
-    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      const refused = await refusal(staff, request, true);
+      if (refused !== undefined) return sendProblem(reply, refused);
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.retryParked(name)) return sendProblem(reply, problem(409, 'projection.nothing_parked', 'Conflict', `projection ${name} has no parked event here`));
@@ -92,10 +104,11 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     '/v1/ops/projections/:name/parked/:event_id/skip',
     {
       config,
-      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } },
+      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } },
     },
     async (request, reply) => {
-      if (!isOperator(request)) return sendProblem(reply, operatorRequired());
+      const refused = await refusal(staff, request, true);
+      if (refused !== undefined) return sendProblem(reply, refused);
       const { name, event_id: eventId } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.skipParked(name, eventId)) return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
