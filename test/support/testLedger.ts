@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../infra/entry/config.js';
-import { createLedger, type Ledger } from '../../infra/entry/ledger.js';
+import { createLedger, type Ledger, type LedgerParts } from '../../infra/entry/ledger.js';
 import { createLogger } from '../../infra/adapters/observability/logger.js';
 import { randomNonce, signPartnerRequest } from '../../infra/adapters/auth/index.js';
 import { testDatabaseUrl } from './database.js';
@@ -30,9 +30,9 @@ export type HttpCaller = Readonly<{
   get: (url: string, options?: CallOptions) => Promise<LightMyRequestResponse>;
 }>;
 
-/** The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`). */
-export async function startTestLedger(environment: Readonly<Record<string, string>> = {}): Promise<TestLedger> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), createLogger('silent'));
+/** The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`), `parts` e.g. other projectors. */
+export async function startTestLedger(environment: Readonly<Record<string, string>> = {}, parts: LedgerParts = {}): Promise<TestLedger> {
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), createLogger('silent'), parts);
   await ledger.app.ready();
   const send = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined) =>
     ledger.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
