@@ -19,6 +19,7 @@ import type { CommandContext } from '../../command/commandContext.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import { registerOpenApi } from '../../http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.js';
+import { registerStaffCredentialRoutes } from './routes/staffCredentialRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from '../adapters/idempotency/postgresIdempotencyStore.js';
@@ -73,7 +74,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     requestTimeout: 30_000,
     return503OnClosing: true,
   });
-  const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
+  const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex, operatorSecret: bootstrapOperatorSecret(config, logger) });
   registerTracing(app);
   registerProblemHandlers(app);
   await registerOpenApi(app);
@@ -92,10 +93,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     },
   });
   registerQueryRoutes(app, { readModels: projections.readModels });
-  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
-  const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
-  registerOperatorRoutes(app, context, secret);
-  registerProjectionRoutes(app, projections, secret);
+  registerOperatorRoutes(app, context);
+  registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
+  registerProjectionRoutes(app, projections);
   const stopPruning = startNoncePruning({
     client,
     now: context.now,
@@ -122,6 +122,14 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
       await client.close();
     },
   };
+}
+
+/** The bootstrap operator secret (`X-Operator-Secret`): LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store. */
+function bootstrapOperatorSecret(config: LedgerConfig, logger: FastifyBaseLogger): string | undefined {
+  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
+  const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
+  if (secret === undefined) logger.info('no bootstrap operator secret: set LEDGER_OPERATOR_SECRET (32-200 characters) to enable X-Operator-Secret, or use an operator staff credential');
+  return secret;
 }
 
 function openDatabase(config: LedgerConfig): Promise<SqlClient> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../infra/entry/config.js';
 import { createLedger, type Ledger } from '../../infra/entry/ledger.js';
@@ -15,7 +15,7 @@ import type { ProviderCode } from '../../domain/tenancy/index.js';
  */
 export type TestLedger = Readonly<{
   ledger: Ledger;
-  tenant: (providers?: readonly ProviderCode[]) => Promise<TenantFixture>;
+  tenant: (providers?: readonly ProviderCode[], sameClientPartnerAs?: TenantFixture) => Promise<TenantFixture>;
   asPartner: (tenant: TenantFixture) => HttpCaller;
   asTerminal: (tenant: TenantFixture) => Promise<HttpCaller>;
   withBearer: (token: string) => HttpCaller;
@@ -30,9 +30,12 @@ export type HttpCaller = Readonly<{
   get: (url: string, options?: CallOptions) => Promise<LightMyRequestResponse>;
 }>;
 
-/** The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`). */
-export async function startTestLedger(environment: Readonly<Record<string, string>> = {}): Promise<TestLedger> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), createLogger('silent'));
+/**
+ * The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`),
+ * `logger` replaces the silent one (a test that reads the log lines).
+ */
+export async function startTestLedger(environment: Readonly<Record<string, string>> = {}, logger: FastifyBaseLogger = createLogger('silent')): Promise<TestLedger> {
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), logger);
   await ledger.app.ready();
   const send = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined) =>
     ledger.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
@@ -78,7 +81,7 @@ export async function startTestLedger(environment: Readonly<Record<string, strin
   };
   return {
     ledger,
-    tenant: (providers = []) => createTenant(ledger.context, providers),
+    tenant: (providers = [], sameClientPartnerAs) => createTenant(ledger.context, providers, sameClientPartnerAs),
     asPartner: partner,
     asTerminal: terminal,
     withBearer: bearer,
