@@ -19,6 +19,7 @@ import type { CommandContext } from '../../command/commandContext.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import { registerOpenApi } from '../../http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.js';
+import { registerStaffCredentialRoutes } from './routes/staffCredentialRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from '../adapters/idempotency/postgresIdempotencyStore.js';
@@ -27,7 +28,6 @@ import { LedgerMetrics } from '../adapters/observability/metrics.js';
 import { registerHttpMetrics } from '../adapters/observability/metricsPlugin.js';
 import { RequestWindow } from '../adapters/observability/requestWindow.js';
 import { registerOpsRoutes } from './routes/opsRoutes.js';
-import { staffAuthenticator } from './routes/staffAccess.js';
 import { opsOverview, runtimeSample, stuckPaymentsReader } from './ops/overview.js';
 
 export type Ledger = Readonly<{
@@ -69,7 +69,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
   let accepting = true;
   const app = createHttpServer(logger);
-  const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
+  const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex, operatorSecret: bootstrapOperatorSecret(config, logger) });
   registerTracing(app);
   registerHttpMetrics(app, metrics, requests);
   registerProblemHandlers(app);
@@ -81,11 +81,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerSettlementCommandRoutes(app, { context });
   const projections = startProjectionRuntime(client, store, parts.projectors ?? allProjectors, logger);
   registerQueryRoutes(app, { readModels: projections.readModels });
-  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
-  const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
-  registerOperatorRoutes(app, context, secret);
-  const staff = staffAuthenticator(secret);
-  registerProjectionRoutes(app, projections, staff);
+  registerOperatorRoutes(app, context);
+  registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
+  registerProjectionRoutes(app, projections);
   const stopPruning = startNoncePruning({
     client,
     now: context.now,
@@ -97,7 +95,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   const relay = startRelay({ client, store, brokers: config.kafkaBrokers, logger: logger.child({ component: 'relay' }) });
   const opsSources = { client, projections, relay, requests, stuckThresholdSeconds: config.ops.stuckPaymentSeconds };
   metrics.observeRuntime(runtimeSample(opsSources));
-  registerOpsRoutes(app, { metrics, staff, metricsAccess: config.ops.metricsAccess, overview: opsOverview(opsSources), stuckPayments: stuckPaymentsReader(opsSources) });
+  registerOpsRoutes(app, { metrics, metricsAccess: config.ops.metricsAccess, overview: opsOverview(opsSources), stuckPayments: stuckPaymentsReader(opsSources) });
   return {
     app,
     client,
@@ -151,6 +149,14 @@ async function openMigratedDatabase(config: LedgerConfig, logger: FastifyBaseLog
     await client.close();
     throw error;
   }
+}
+
+/** The bootstrap operator secret (`X-Operator-Secret`): LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store. */
+function bootstrapOperatorSecret(config: LedgerConfig, logger: FastifyBaseLogger): string | undefined {
+  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
+  const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
+  if (secret === undefined) logger.info('no bootstrap operator secret: set LEDGER_OPERATOR_SECRET (32-200 characters) to enable X-Operator-Secret, or use an operator staff credential');
+  return secret;
 }
 
 function openDatabase(config: LedgerConfig): Promise<SqlClient> {

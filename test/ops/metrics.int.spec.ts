@@ -10,11 +10,14 @@ import type { TenantFixture } from '../support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../support/testLedger.js';
 import { waitUntil } from '../support/kafka/kafkaTestKit.js';
 import { startPrometheus } from './prometheusServer.js';
+import { staffToken } from './staffToken.js';
 
 const SECRET = 'test-operator-secret-metrics-0123456789abcdef';
 let harness: TestLedger;
 let tenant: TenantFixture;
 let terminal: HttpCaller;
+/** A staff credential of role ops: what a Prometheus scrape job holds. */
+let opsToken: string;
 
 /** The value of one sample in the text exposition (`name{labels} value`), or undefined. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -24,7 +27,7 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 }
 
 const scrape = async (ledger: TestLedger = harness): Promise<string> => {
-  const response = await ledger.ledger.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${SECRET}` } });
+  const response = await ledger.ledger.app.inject({ method: 'GET', url: '/metrics', headers: { 'x-operator-secret': SECRET } });
   expect(response.statusCode, response.body).toBe(200);
   expect(response.headers['content-type']).toContain('text/plain');
   return response.body;
@@ -42,6 +45,7 @@ beforeAll(async () => {
   harness = await startTestLedger({ LEDGER_OPERATOR_SECRET: SECRET });
   tenant = await harness.tenant();
   terminal = await harness.asTerminal(tenant);
+  opsToken = await staffToken(harness, SECRET, 'ops');
 });
 afterAll(async () => {
   await harness.close();
@@ -49,12 +53,14 @@ afterAll(async () => {
 
 describe('GET /metrics', () => {
   it('needs an ops or operator credential', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-secret' }, { 'x-operator-secret': 'wrong' }]) {
-      const response = await harness.ledger.app.inject({ method: 'GET', url: '/metrics', headers });
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toMatchObject({ code: 'staff_credential_required' });
-    }
-    expect((await harness.ledger.app.inject({ method: 'GET', url: '/metrics', headers: { 'x-operator-secret': SECRET } })).statusCode).toBe(200);
+    const get = (headers: Record<string, string>) => harness.ledger.app.inject({ method: 'GET', url: '/metrics', headers });
+    const none = await get({});
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toMatchObject({ code: 'authentication_required' });
+    for (const headers of [{ authorization: 'Bearer stf_wrong.credential' }, { authorization: `Bearer ${SECRET}` }, { 'x-operator-secret': 'wrong' }]) expect((await get(headers)).statusCode).toBe(401);
+    expect((await get({ authorization: `Bearer ${await staffToken(harness, SECRET, 'auditor')}` })).statusCode).toBe(403);
+    expect((await get({ authorization: `Bearer ${opsToken}` })).statusCode).toBe(200);
+    expect((await get({ 'x-operator-secret': SECRET })).statusCode).toBe(200);
   });
 
   it('counts appends, events, replays and command outcomes, and shows the subscribers and the pool', async () => {
@@ -113,7 +119,7 @@ describe('GET /metrics', () => {
 describe('a real Prometheus server', () => {
   it('scrapes the ledger with a bearer token and answers a query for the events appended', async () => {
     const address = await harness.ledger.app.listen({ host: '127.0.0.1', port: 0 });
-    const prometheus = await startPrometheus({ address: new URL(address).host, bearer: SECRET });
+    const prometheus = await startPrometheus({ address: new URL(address).host, bearer: opsToken });
     try {
       await waitUntil(async () => (await prometheus.targetHealth()) === 'up', 20_000, 'the ledger target to be up in /api/v1/targets');
       for (let n = 0; n < 5; n += 1) await payCash(100 + n);

@@ -43,7 +43,7 @@ describe('GET /v1/ops/overview', () => {
   it('needs a staff credential', async () => {
     const response = await harness.ledger.app.inject({ method: 'GET', url: '/v1/ops/overview' });
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toMatchObject({ code: 'staff_credential_required' });
+    expect(response.json()).toMatchObject({ code: 'authentication_required' });
     expect((await overview()).role).toBe('operator');
   });
 
@@ -63,7 +63,7 @@ describe('GET /v1/ops/overview', () => {
       expect(named).toMatchObject({ state: 'idle in transaction', application_name: 'forgotten-migration', backend_xid: row?.xid });
       expect(named?.transaction_age_seconds).toBeGreaterThanOrEqual(0);
       expect(named?.query).toContain('pg_current_xact_id');
-      const metrics = await harness.ledger.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${SECRET}` } });
+      const metrics = await harness.ledger.app.inject({ method: 'GET', url: '/metrics', headers: { 'x-operator-secret': SECRET } });
       expect(Number(/^ledger_log_hidden_events (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThanOrEqual(1);
     } finally {
       await holder.query('ROLLBACK');

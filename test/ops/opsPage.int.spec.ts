@@ -2,7 +2,8 @@
  * The /ops page end to end in a real headless Chromium (Debian's `chromium`, driven by
  * playwright-core) against the whole ledger over real HTTP: sign in with the operator credential,
  * watch a projection held back by a parked event (events behind > 0, state parked), skip the
- * parked event with the page's button, and watch it catch up to 0 behind. Screenshots are written
+ * parked event with the page's button, and watch it catch up to 0 behind; an ops credential sees
+ * no action buttons. Screenshots are written
  * to .cache/ops-page-*.png (gitignored) as the test's artifacts.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { allProjectors } from '../../projections/index.js';
 import type { Projector } from '../../projections/runtime/projector.js';
 import type { TenantFixture } from '../support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../support/testLedger.js';
+import { createLogger } from '../../infra/adapters/observability/logger.js';
+import { staffToken } from './staffToken.js';
 
 const SECRET = 'test-operator-secret-ops-page-0123456789abcd';
 const POISON_AMOUNT = 13_013;
@@ -57,7 +60,7 @@ async function untilPage(check: () => Promise<boolean>, what: string, timeoutMs 
 }
 
 beforeAll(async () => {
-  harness = await startTestLedger({ LEDGER_OPERATOR_SECRET: SECRET }, { projectors: [...allProjectors, canary] });
+  harness = await startTestLedger({ LEDGER_OPERATOR_SECRET: SECRET }, createLogger('silent'), { projectors: [...allProjectors, canary] });
   tenant = await harness.tenant();
   terminal = await harness.asTerminal(tenant);
   address = await harness.ledger.app.listen({ host: '127.0.0.1', port: 0 });
@@ -106,6 +109,14 @@ describe('/ops in headless Chromium', () => {
     await untilPage(async () => Number(await page.locator('#requests-rate').innerText()) > 0, 'a request rate');
     await page.screenshot({ path: join(ARTIFACTS, 'ops-page.png'), fullPage: true });
     expect(errors).toEqual([]);
+
+    // An ops credential sees the same page without the operator's buttons.
+    await page.click('#sign-out');
+    await page.fill('#credential', await staffToken(harness, SECRET, 'ops'));
+    await page.click('#login-form button[type="submit"]');
+    await untilPage(async () => (await page.locator('[data-testid="role"]').innerText()) === 'role: ops', 'the ops role');
+    await page.locator('[data-subscriber="ops_canary"]').waitFor();
+    expect(await page.locator('[data-testid="subscribers"] button').count()).toBe(0);
 
     const [row] = await harness.ledger.client.query<{ resolution: string }>("SELECT resolution FROM projection_parked_events WHERE projection_name = 'ops_canary'");
     expect(row?.resolution).toBe('skipped');

@@ -17,8 +17,14 @@ function credential() {
   return sessionStorage.getItem(KEY);
 }
 
+/** A staff credential (`stf_…`) travels as a bearer token; anything else is the bootstrap operator secret. */
+function authHeaders() {
+  const value = credential() ?? '';
+  return value.startsWith('stf_') ? { authorization: `Bearer ${value}` } : { 'x-operator-secret': value };
+}
+
 async function api(method, path) {
-  const response = await fetch(path, { method, headers: { 'x-operator-secret': credential() ?? '' }, cache: 'no-store' });
+  const response = await fetch(path, { method, headers: authHeaders(), cache: 'no-store' });
   const body = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
   if (!response.ok) {
     const error = new Error(body?.detail ?? `${response.status} ${response.statusText}`);
@@ -235,7 +241,7 @@ async function refresh() {
     $('refreshed').textContent = `refreshed ${new Date(overview.generated_at).toLocaleTimeString()}`;
     $('refreshed').dataset.at = overview.generated_at;
   } catch (error) {
-    if (error.status === 401) return signOut('the credential was refused');
+    if (error.status === 401 || error.status === 403) return signOut('the credential was refused');
     $('error').textContent = `refresh failed: ${error.message}`;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Ops routes of the projection runtime, for staff credentials (staffAccess.ts): reads for the ops
- * and operator roles, actions for the operator only (403 `operator_role_required` for ops):
+ * Ops routes of the projection runtime. Reading the status takes role ops, auditor or operator;
+ * the actions take role operator (a staff credential or the bootstrap `X-Operator-Secret`):
  * - `GET  /v1/ops/projections` — per projection: state, serving generation (checkpoint, events and
  *   seconds behind, events/s), a rebuild under way, lag p50/p99, last error, parked events;
  * - `POST /v1/ops/projections/:name/rebuild` — rebuild into a new generation; the current one keeps
@@ -9,15 +9,14 @@
  * - `POST /v1/ops/projections/:name/parked/:event_id/skip` — move past it without applying it
  *   (recorded as skipped; the read model then lacks that event, so use with care).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problem, problemSchema, type Problem } from '../../../schemas/problem.js';
+import { problem, problemSchema } from '../../../schemas/problem.js';
 import type { ProjectionRuntime } from '../../runtime/projections/projectionRuntime.js';
 import { ProjectionNotActiveError, UnknownProjectionError } from '../../runtime/projections/projectionRuntime.js';
-import { operatorRequired } from './operatorRoutes.js';
-import { operatorRoleRequired, type StaffAuthenticator } from './staffAccess.js';
 import { sendProblem } from '../../../http/problemDetails.js';
+import { authConfig, OPERATOR_SECURITY } from '../../../http/authConfig.js';
 
 const progressSchema = z.object({
   generation: z.number().int(),
@@ -45,25 +44,17 @@ const statusSchema = z.object({
 
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/) });
 
-/** The refusal for a caller who may not do this (an action needs the operator role), or undefined when the caller may. */
-async function refusal(staff: StaffAuthenticator, request: FastifyRequest, action: boolean): Promise<Problem | undefined> {
-  const role = await staff(request);
-  if (role === undefined) return operatorRequired();
-  if (action && role !== 'operator') return operatorRoleRequired();
-  return undefined;
-}
-
-export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime, staff: StaffAuthenticator): void {
+export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const config = { auth: ['public'] as const };
+  const readConfig = authConfig({ staff: ['ops', 'auditor', 'operator'] });
+  const config = authConfig({ staff: ['operator'] });
+  const security = OPERATOR_SECURITY;
   const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
 
   typed.get(
     '/v1/ops/projections',
-    { config, schema: { summary: 'Projection status (ops or operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
-    async (request, reply) => {
-      const refused = await refusal(staff, request, false);
-      if (refused !== undefined) return sendProblem(reply, refused);
+    { config: readConfig, schema: { summary: 'Projection status (ops, auditor, operator)', tags: ['ops'], security, response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema, 403: problemSchema } } },
+    async () => {
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
     },
@@ -71,10 +62,8 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/rebuild',
-    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      const refused = await refusal(staff, request, true);
-      if (refused !== undefined) return sendProblem(reply, refused);
       const { name } = request.params;
       try {
         const { generation } = await projections.rebuild(name);
@@ -89,10 +78,8 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
-    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
-      const refused = await refusal(staff, request, true);
-      if (refused !== undefined) return sendProblem(reply, refused);
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.retryParked(name)) return sendProblem(reply, problem(409, 'projection.nothing_parked', 'Conflict', `projection ${name} has no parked event here`));
@@ -104,11 +91,9 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     '/v1/ops/projections/:name/parked/:event_id/skip',
     {
       config,
-      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } },
+      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } },
     },
     async (request, reply) => {
-      const refused = await refusal(staff, request, true);
-      if (refused !== undefined) return sendProblem(reply, refused);
       const { name, event_id: eventId } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
       if (!projections.skipParked(name, eventId)) return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
