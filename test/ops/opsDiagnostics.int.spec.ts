@@ -88,8 +88,9 @@ describe('GET /v1/ops/overview', () => {
       expect(response.statusCode, response.body).toBe(200);
       return response.json<NonNullable<Overview['stuck_payments']>>();
     };
-    const now = await stuck(0);
-    const group = now.groups.find((candidate) => candidate.store_id === tenant.storeId);
+    // The read model shows the attempt processing once the projection has applied it.
+    await waitUntil(async () => (await stuck(0)).groups.some((candidate) => candidate.store_id === tenant.storeId), 10_000, 'the stuck attempt in the read model');
+    const group = (await stuck(0)).groups.find((candidate) => candidate.store_id === tenant.storeId);
     expect(group).toMatchObject({ provider: null, count: 1 });
     expect(group?.payments).toEqual([expect.objectContaining({ payment_intent_id: id, attempt_id: attemptId })]);
     expect((await stuck(3600)).groups.find((candidate) => candidate.store_id === tenant.storeId)).toBeUndefined();
