@@ -90,7 +90,7 @@ describe('GET /metrics', () => {
     expect(sample(after, 'ledger_relay_state', 'relay="payments",state="disabled"')).toBe(1);
     expect(sample(after, 'ledger_relay_backlog_events', 'relay="payments"')).toBeGreaterThan(0);
     expect(after).toMatch(/^ledger_db_pool_connections\{state="in_use"\} \d+$/m);
-    expect(after).toMatch(/^ledger_db_pool_waiting_requests 0$/m);
+    expect(after).toMatch(/^ledger_db_pool_waiting_requests \d+$/m);
     expect(after).toMatch(/^process_cpu_seconds_total /m);
   });
 
