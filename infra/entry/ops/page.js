@@ -196,7 +196,7 @@ function drawChart(id, prefix) {
     legend: { show: true },
     scales: { x: { time: true } },
     series: [{}, ...keys.map((key, index) => ({ label: key.slice(prefix.length), stroke: COLORS[index % COLORS.length], width: 1.5, spanGaps: true }))],
-    axes: [{ size: 28 }, { size: 48 }],
+    axes: [{ size: 28 }, { size: 64 }],
   };
   charts.set(id, { signature, plot: new uPlot(options, data, target) });
 }
