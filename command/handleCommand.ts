@@ -5,6 +5,7 @@ import type { Decider } from '../domain/shared/index.js';
 import type { EventCodec, EventShape } from '../schemas/events/index.js';
 import type { CommandContext } from './commandContext.js';
 import { STREAM_EVENTS_MAX, eventCodecOf } from '../schemas/events/registry.js';
+import { trace } from '@opentelemetry/api';
 
 /** A domain event as deciders produce it: a `type` and plain data. */
 export type DomainEventShape = EventShape;
@@ -74,9 +75,7 @@ export async function executeCommand<Command, Event extends DomainEventShape, St
   request: ExecuteCommand<Command, Event, State>,
 ): Promise<CommandOutcome> {
   for (let attempt = 0; attempt <= context.conflictRetriesMax; attempt += 1) {
-    const loaded = await loadAggregate(context, request.aggregate, request.stream);
-    request.guard?.(loaded.state);
-    const decided = request.aggregate.decide(request.command(loaded.state), loaded.state);
+    const { loaded, decided } = await loadAndDecide(context, request, attempt);
     const after = decided.reduce((state, event) => request.aggregate.evolve(state, event), loaded.state);
     const response = request.respond(after, decided);
     if (decided.length === 0) return { response, appended: 0 };
@@ -93,6 +92,25 @@ export async function executeCommand<Command, Event extends DomainEventShape, St
     }
   }
   throw new ConcurrencyConflictError(request.stream);
+}
+
+/** Load and decide, in a `decide` span (the append that follows has its own span in the store). */
+function loadAndDecide<Command, Event extends DomainEventShape, State>(
+  context: CommandContext,
+  request: ExecuteCommand<Command, Event, State>,
+  attempt: number,
+): Promise<Readonly<{ loaded: Loaded<State>; decided: readonly Event[] }>> {
+  return trace.getTracer('mpac-ledger').startActiveSpan('decide', { attributes: { 'ledger.stream': request.stream, 'ledger.command.attempt': attempt } }, async (span) => {
+    try {
+      const loaded = await loadAggregate(context, request.aggregate, request.stream);
+      request.guard?.(loaded.state);
+      const decided = request.aggregate.decide(request.command(loaded.state), loaded.state);
+      span.setAttributes({ 'ledger.stream.revision': loaded.revision, 'ledger.command.events_decided': decided.length });
+      return { loaded, decided };
+    } finally {
+      span.end();
+    }
+  });
 }
 
 function toNewEvent<Event extends DomainEventShape>(context: CommandContext, codec: EventCodec<Event>, event: Event, metadata: EventMetadata): NewEvent {

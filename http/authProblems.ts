@@ -17,6 +17,9 @@ export type AuthProblemCode =
   | 'invalid_token'
   | 'token_expired'
   | 'terminal_deactivated'
+  | 'invalid_operator_secret'
+  | 'credential_revoked'
+  | 'read_only_role'
   | 'forbidden';
 
 const STATUS: Record<AuthProblemCode, 401 | 403> = {
@@ -29,6 +32,9 @@ const STATUS: Record<AuthProblemCode, 401 | 403> = {
   invalid_token: 401,
   token_expired: 401,
   terminal_deactivated: 403,
+  invalid_operator_secret: 401,
+  credential_revoked: 401,
+  read_only_role: 403,
   forbidden: 403,
 };
 

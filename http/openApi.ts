@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AuthMode } from './authConfig.js';
+import type { StaffRole } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -62,17 +63,25 @@ export function derivedOperationId(method: string, url: string): string {
 
 type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
 
+/** A route that spells out its `security` in its schema keeps it; the others get `securityOf(config)`. */
+function isSecurityList(value: unknown): value is SecurityRequirement[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry).every((scopes) => Array.isArray(scopes)));
+}
+
 /**
  * What a route's `config` says about who may call it, as OpenAPI security: partner HMAC and/or a
  * bearer token; `public` alongside others makes credentials optional (`{}`); public-only routes
  * and routes without `/v1` auth (health, readiness, the document itself) need none (`[]`).
  */
-export function securityOf(config: Readonly<{ auth?: readonly AuthMode[]; operator?: true }> | undefined): SecurityRequirement[] {
-  if (config?.operator === true) return [{ operatorSecret: [] }];
+export function securityOf(
+  config: Readonly<{ auth?: readonly AuthMode[]; staff?: readonly StaffRole[]; operator?: true }> | undefined,
+): SecurityRequirement[] {
+  if (config?.operator === true) return [{ staffBearer: [] }, { operatorSecret: [] }];
   const modes = config?.auth ?? [];
   const requirements: SecurityRequirement[] = [];
   if (modes.includes('partner')) requirements.push({ partnerHmac: [] });
   if (modes.includes('terminal') || modes.includes('payment_token')) requirements.push({ bearer: [] });
+  if ((config?.staff ?? []).length > 0) requirements.push({ staffBearer: [] });
   if (requirements.length > 0 && modes.includes('public')) requirements.push({});
   return requirements;
 }
@@ -90,6 +99,14 @@ function requireIdempotencyKey(schema: RouteSchema): RouteSchema {
   if (marker !== 'required') return { ...schema, headers: rest };
   return { ...schema, headers: { ...rest, required: [...new Set([...(rest.required ?? []), 'idempotency-key'])] } };
 }
+
+/** The security schemes routes name in their `security` (partners, terminals, staff, the bootstrap operator secret). */
+export const SECURITY_SCHEMES = {
+  partnerHmac: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'HMAC-SHA256 with X-Client-Id, X-Timestamp, X-Nonce (see docs/authentication.md)' },
+  bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Terminal device JWT (120 s) or payment_token' },
+  staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'stf_<id>.<secret>', description: 'Staff credential with a role: operator, auditor, ops, merchant_reader (see docs/audit.md)' },
+  operatorSecret: { type: 'apiKey', in: 'header', name: 'X-Operator-Secret', description: 'The bootstrap operator secret (LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store); acts as role operator' },
+} as const;
 
 /**
  * zod validation for every route, and the OpenAPI document generated from the same schemas:
@@ -111,11 +128,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'Payment intents for SmartPOS terminals (cash, card via the external card app, QR via providers). Amounts are integers in minor units (JPY has none). Errors are RFC 9457 problem details with a stable `code`. Money-moving POSTs require `Idempotency-Key`.',
       },
       components: {
-        securitySchemes: {
-          partnerHmac: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'HMAC-SHA256 with X-Client-Id, X-Timestamp, X-Nonce (see docs/authentication.md)' },
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Terminal device JWT (120 s) or payment_token' },
-          operatorSecret: { type: 'apiKey', in: 'header', name: 'X-Operator-Secret', description: 'The operator secret (LEDGER_OPERATOR_SECRET, or operator.secret in the embedded data folder)' },
-        },
+        securitySchemes: SECURITY_SCHEMES,
       },
     },
     transform: (input) => {
@@ -127,7 +140,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         schema: {
           ...schema,
           operationId: OPERATION_IDS[`${method} ${input.route.url}`] ?? derivedOperationId(method, input.route.url),
-          security: securityOf(input.route.config),
+          security: isSecurityList(schema['security']) ? schema['security'] : securityOf(input.route.config),
         },
       };
     },

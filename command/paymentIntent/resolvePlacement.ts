@@ -32,6 +32,8 @@ export type PlacementRequest = Readonly<{ storeId: string | undefined; terminalI
  */
 export async function resolvePlacement(context: CommandContext, principal: Principal, request: PlacementRequest): Promise<Placement> {
   if (principal.kind === 'payment_token') throw new TenancyError('tenancy.terminal_not_found', 'a payment token cannot create intents');
+  // Staff never reach a command route (the auth hook admits partners and terminals only); fail closed.
+  if (principal.kind === 'staff') throw new TenancyError('tenancy.terminal_not_found', 'staff credentials cannot create intents');
   const storeId = principal.kind === 'terminal' ? principal.storeId : required(request.storeId, 'store_id');
   const terminalId = principal.kind === 'terminal' ? principal.terminalId : required(request.terminalId, 'terminal_id');
   const store = (await loadAggregate(context, storeDecider, toStoreStreamName(parseStoreId(storeId)))).state;

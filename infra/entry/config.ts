@@ -18,6 +18,8 @@ const environmentSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LEDGER_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (256 bits)').optional(),
   LEDGER_OPERATOR_SECRET: z.string().min(32).max(200).optional(),
+  LEDGER_METRICS_ACCESS: z.enum(['staff', 'loopback']).default('staff'),
+  LEDGER_STUCK_PAYMENT_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(300),
 });
 
 export type DatabaseConfig =
@@ -35,6 +37,12 @@ export type LedgerConfig = Readonly<{
   masterKeyHex: string | undefined;
   /** Bootstraps client partners (POST /v1/operator/client_partners); on PGlite defaults to a file in the data folder. */
   operatorSecret: string | undefined;
+  ops: Readonly<{
+    /** `staff`: GET /metrics needs an ops or operator credential; `loopback`: also open to loopback peers without one. */
+    metricsAccess: 'staff' | 'loopback';
+    /** A payment attempt `processing` longer than this is listed as stuck. */
+    stuckPaymentSeconds: number;
+  }>;
 }>;
 
 export { ConfigError };
@@ -58,6 +66,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     masterKeyHex: env.LEDGER_MASTER_KEY,
     operatorSecret: env.LEDGER_OPERATOR_SECRET,
+    ops: { metricsAccess: env.LEDGER_METRICS_ACCESS, stuckPaymentSeconds: env.LEDGER_STUCK_PAYMENT_SECONDS },
   };
 }
 

@@ -9,7 +9,7 @@ import { describeClientError } from '../adapters/eventStore/eventStoreDb/errors.
 import { EVENTSTORE_DB_DEFAULTS, EventStoreDbEventStore } from '../adapters/eventStore/eventStoreDb/eventStoreDbEventStore.js';
 import { JournaledIdempotencyStore } from '../adapters/eventStore/eventStoreDb/journaledIdempotencyStore.js';
 import { backlogViaPort } from '../adapters/eventStore/portBacklog.js';
-import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore } from '../adapters/eventStore/postgres/postgresEventStore.js';
+import { POSTGRES_EVENT_STORE_DEFAULTS, PostgresEventStore, type AppendBatchOutcome } from '../adapters/eventStore/postgres/postgresEventStore.js';
 import { IDEMPOTENCY_DEFAULTS, PostgresIdempotencyStore } from '../adapters/idempotency/postgresIdempotencyStore.js';
 import type { LogQueries } from '../runtime/projections/projectionRuntime.js';
 
@@ -39,14 +39,18 @@ export function redactConnectionString(connectionString: string): string {
  * holds the read models, idempotency keys, checkpoints and the adapter's own tables, so
  * DATABASE_URL is required. Unset → the PostgreSQL event store in `client`'s database.
  */
-export async function selectEventStore(
-  config: LedgerConfig,
-  client: SqlClient,
-  onCompletionError: (error: unknown) => void = () => undefined,
-): Promise<SelectedEventStore> {
+export type EventStoreHooks = Readonly<{
+  /** Events stored on EventStoreDB but their idempotency key not completed (settled by the next begin). */
+  onCompletionError?: (error: unknown) => void;
+  /** Each group-commit batch of the PostgreSQL store (metrics). */
+  onBatch?: (batch: AppendBatchOutcome) => void;
+}>;
+
+export async function selectEventStore(config: LedgerConfig, client: SqlClient, hooks: EventStoreHooks = {}): Promise<SelectedEventStore> {
   const connectionString = config.eventStoreDbConnectionString;
+  const onCompletionError = hooks.onCompletionError ?? (() => undefined);
   if (connectionString === undefined) {
-    const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
+    const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client, ...(hooks.onBatch === undefined ? {} : { onBatch: hooks.onBatch }) });
     const keys = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
     return {
       kind: 'postgres',

@@ -22,9 +22,15 @@ import type { CommandContext } from '../../command/commandContext.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
 import { registerOpenApi } from '../../http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.js';
+import { registerStaffCredentialRoutes } from './routes/staffCredentialRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { newPrefixedId, newUuid } from '../adapters/ids.js';
+import { LedgerMetrics } from '../adapters/observability/metrics.js';
+import { registerHttpMetrics } from '../adapters/observability/metricsPlugin.js';
+import { RequestWindow } from '../adapters/observability/requestWindow.js';
+import { registerOpsRoutes } from './routes/opsRoutes.js';
+import { opsOverview, runtimeSample, stuckPaymentsReader } from './ops/overview.js';
 
 export type Ledger = Readonly<{
   app: FastifyInstance;
@@ -36,6 +42,8 @@ export type Ledger = Readonly<{
   relay: RelayHandle;
   /** The projectors maintaining the read models, their status and operator actions. */
   projections: ProjectionRuntime;
+  /** This instance's Prometheus registry and counters (GET /metrics). */
+  metrics: LedgerMetrics;
   /** Stops accepting, finishes in-flight requests and appends, closes the store and the database. */
   close: () => Promise<void>;
 }>;
@@ -48,32 +56,82 @@ export type LedgerParts = Readonly<{
 
 export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger, parts: LedgerParts = {}): Promise<Ledger> {
   checkEventStoreConfig(config);
+  const metrics = new LedgerMetrics();
+  const requests = new RequestWindow();
+  const { client, selected } = await openStores(config, logger, metrics);
+  const store = selected.store;
+  const context: CommandContext = { store, idempotency: selected.idempotency, now: () => new Date(), newUuid, newId: newPrefixedId, conflictRetriesMax: 3 };
+  let accepting = true;
+  const app = createHttpServer(logger);
+  const authentication = createAuthentication({
+    client,
+    store,
+    now: context.now,
+    newUuid,
+    masterKeyHex: config.masterKeyHex,
+    operatorSecret: bootstrapOperatorSecret(config, logger),
+  });
+  registerTracing(app);
+  registerHttpMetrics(app, metrics, requests);
+  registerProblemHandlers(app, { accepting: () => accepting });
+  await registerOpenApi(app);
+  registerAuthentication(app, authentication);
+  registerHealthRoutes(app, { client, store, accepting: () => accepting });
+  registerTenancyRoutes(app, { context, credentials: authentication.credentials });
+  registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
+  registerSettlementCommandRoutes(app, { context });
+  const projections = startProjectionRuntime({ client, store, projectors: parts.projectors ?? allProjectors, selected, logger });
+  registerQueryRoutes(app, { readModels: projections.readModels });
+  registerOperatorRoutes(app, context);
+  registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
+  registerProjectionRoutes(app, projections);
+  const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: (error) => logger.warn({ err: error }, 'nonce pruning failed') });
+  const relay = startRelay({
+    client,
+    store,
+    brokers: config.kafkaBrokers,
+    logger: logger.child({ component: 'relay' }),
+    ...(selected.countRelayBacklog === undefined ? {} : { countBacklog: selected.countRelayBacklog }),
+  });
+  const opsSources = { client, projections, relay, requests, stuckThresholdSeconds: config.ops.stuckPaymentSeconds };
+  metrics.observeRuntime(runtimeSample(opsSources));
+  registerOpsRoutes(app, { metrics, metricsAccess: config.ops.metricsAccess, overview: opsOverview(opsSources), stuckPayments: stuckPaymentsReader(opsSources) });
+  const close = async (): Promise<void> => {
+    accepting = false;
+    stopPruning();
+    await app.close();
+    await relay.stop();
+    await projections.stop();
+    await selected.close();
+    await client.close();
+  };
+  return { app, client, store, context, relay, projections, metrics, close };
+}
+
+/** The database (created when missing, migrated) and the event store the configuration selects. */
+async function openStores(config: LedgerConfig, logger: FastifyBaseLogger, metrics: LedgerMetrics): Promise<Readonly<{ client: SqlClient; selected: SelectedEventStore }>> {
   const client = await openDatabase(config, logger);
-  let selected: SelectedEventStore;
   try {
     const applied = await migrate(client, undefined, (name) => {
       logger.info({ migration: name }, `applying migration ${name} …`);
     });
     logger.info({ applied, database: client.kind }, 'database ready');
-    selected = await selectEventStore(config, client, (error) => {
-      logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it');
+    const selected = await selectEventStore(config, client, {
+      onCompletionError: (error) => logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it'),
+      onBatch: (batch) => {
+        metrics.observeAppendBatch(batch);
+      },
     });
     logger.info({ eventStore: selected.kind }, 'event store ready');
+    return { client, selected };
   } catch (error) {
     await client.close();
     throw error;
   }
-  const store = selected.store;
-  const context: CommandContext = {
-    store,
-    idempotency: selected.idempotency,
-    now: () => new Date(),
-    newUuid,
-    newId: newPrefixedId,
-    conflictRetriesMax: 3,
-  };
-  let accepting = true;
-  const app = Fastify({
+}
+
+function createHttpServer(logger: FastifyBaseLogger): FastifyInstance {
+  return Fastify({
     loggerInstance: logger,
     bodyLimit: 256 * 1024,
     connectionTimeout: 30_000,
@@ -82,62 +140,29 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     // Requests arriving during shutdown get our 503 problem document with Retry-After instead.
     return503OnClosing: false,
   });
-  const authentication = createAuthentication({ client, store, now: context.now, newUuid, masterKeyHex: config.masterKeyHex });
-  registerTracing(app);
-  registerProblemHandlers(app, { accepting: () => accepting });
-  await registerOpenApi(app);
-  registerAuthentication(app, authentication);
-  registerHealthRoutes(app, { client, store, accepting: () => accepting });
-  registerTenancyRoutes(app, { context, credentials: authentication.credentials });
-  registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
-  registerSettlementCommandRoutes(app, { context });
+}
+
+type ProjectionParts = Readonly<{ client: SqlClient; store: EventStore; projectors: readonly Projector[]; selected: SelectedEventStore; logger: FastifyBaseLogger }>;
+
+function startProjectionRuntime({ client, store, projectors, selected, logger }: ProjectionParts): ProjectionRuntime {
   const projectionLogger = logger.child({ component: 'projections' });
-  const projections = startProjections({
+  return startProjections({
     client,
     store,
-    projectors: parts.projectors ?? allProjectors,
+    projectors,
     ...(selected.logQueries === undefined ? {} : { logQueries: selected.logQueries }),
     log: (level, message, details) => {
       projectionLogger[level](details, message);
     },
   });
-  registerQueryRoutes(app, { readModels: projections.readModels });
+}
+
+/** The bootstrap operator secret (`X-Operator-Secret`): LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store. */
+function bootstrapOperatorSecret(config: LedgerConfig, logger: FastifyBaseLogger): string | undefined {
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
   const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
-  registerOperatorRoutes(app, context, secret);
-  registerProjectionRoutes(app, projections, secret);
-  const stopPruning = startNoncePruning({
-    client,
-    now: context.now,
-    intervalMs: 60_000,
-    onError: (error) => {
-      logger.warn({ err: error }, 'nonce pruning failed');
-    },
-  });
-  const relay = startRelay({
-    client,
-    store,
-    brokers: config.kafkaBrokers,
-    logger: logger.child({ component: 'relay' }),
-    ...(selected.countRelayBacklog === undefined ? {} : { countBacklog: selected.countRelayBacklog }),
-  });
-  return {
-    app,
-    client,
-    store,
-    context,
-    relay,
-    projections,
-    close: async () => {
-      accepting = false;
-      stopPruning();
-      await app.close();
-      await relay.stop();
-      await projections.stop();
-      await selected.close();
-      await client.close();
-    },
-  };
+  if (secret === undefined) logger.info('no bootstrap operator secret: set LEDGER_OPERATOR_SECRET (32-200 characters) to enable X-Operator-Secret, or use an operator staff credential');
+  return secret;
 }
 
 async function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Promise<SqlClient> {

@@ -1,14 +1,14 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLedger } from './ledger.js';
 import { createLogger } from '../adapters/observability/logger.js';
-import { installTracing } from '../adapters/observability/tracing.js';
+import { installTracing, shutdownTracing } from '../adapters/observability/tracing.js';
 
 /**
  * `npm start`: every role in one process (for now the HTTP API and the event store). With no
  * configuration it runs on the embedded PostgreSQL in ./data; DATABASE_URL selects a server.
  */
 async function main(): Promise<void> {
-  installTracing();
+  const exportingSpans = installTracing();
   const bootLogger = createLogger('info');
   let config;
   try {
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
   const address = await ledger.app.listen({ host: config.http.host, port: config.http.port });
-  logger.info({ address, database: config.database.kind }, `MPAC Ledger listening on ${address}`);
+  logger.info({ address, database: config.database.kind, otlp: exportingSpans }, `MPAC Ledger listening on ${address}`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     timer.unref();
-    ledger.close().then(
+    ledger.close().then(shutdownTracing).then(
       () => {
         logger.info('stopped');
       },

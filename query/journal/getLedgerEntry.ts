@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { ledgerEntryParamsSchema, ledgerEntrySchema } from '../../schemas/journal.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { queryScopeOf } from '../queryScope.js';
@@ -12,10 +12,11 @@ export function registerGetLedgerEntry(app: FastifyInstance, dependencies: Journ
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/ledger/entries/:entry_id',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'Retrieve a journal entry',
         tags: ['ledger'],
+        security: REPORT_SECURITY,
         params: ledgerEntryParamsSchema,
         response: { 200: ledgerEntrySchema, 404: problemSchema },
       },

@@ -38,6 +38,8 @@ function inScope(eb: Scoped, scope: QueryScope): Expression<SqlBool> {
   switch (scope.kind) {
     case 'client_partner':
       return where('client_partner_id', '=', scope.clientPartnerId);
+    case 'merchant':
+      return where.and([where('client_partner_id', '=', scope.clientPartnerId), where('merchant_id', '=', scope.merchantId)]);
     case 'store':
       return where.and([where('client_partner_id', '=', scope.clientPartnerId), where('merchant_id', '=', scope.merchantId), where('store_id', '=', scope.storeId)]);
   }

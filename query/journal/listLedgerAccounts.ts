@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { ledgerAccountListSchema, listLedgerAccountsQuerySchema } from '../../schemas/journal.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { queryScopeOf } from '../queryScope.js';
@@ -18,12 +18,13 @@ export function registerListLedgerAccounts(app: FastifyInstance, dependencies: J
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/ledger/accounts',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'List ledger accounts with balances',
         description:
           'A merchant\'s books: each account\'s posted and pending debits, credits and balance (debits − credits for debit-normal accounts, credits − debits for credit-normal ones). With `as_of`, the balances of the postings that occurred at or before that instant. Partners name the merchant and see its store and merchant-level accounts; terminals see their own store\'s accounts only (merchant-level accounts — MDR fees, fees payable, consumption tax — have no store and are shown to partners only). Served from the journal read model: eventually consistent.',
         tags: ['ledger'],
+        security: REPORT_SECURITY,
         querystring: listLedgerAccountsQuerySchema,
         response: { 200: ledgerAccountListSchema, 400: problemSchema },
       },

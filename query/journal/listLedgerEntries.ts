@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { ledgerEntryListSchema, listLedgerEntriesQuerySchema } from '../../schemas/journal.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { queryScopeOf } from '../queryScope.js';
@@ -16,11 +16,12 @@ export function registerListLedgerEntries(app: FastifyInstance, dependencies: Jo
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/ledger/entries',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'List journal entries',
         description: 'Double-entry journal entries (payments.md b.3) with their postings, newest first. Served from the journal read model: eventually consistent.',
         tags: ['ledger'],
+        security: REPORT_SECURITY,
         querystring: listLedgerEntriesQuerySchema,
         response: { 200: ledgerEntryListSchema, 400: problemSchema },
       },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { paymentIntentReportParamsSchema, paymentIntentReportSchema } from '../../schemas/paymentIntentQuery.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import type { PaymentIntentQueryDependencies } from './dependencies.js';
@@ -15,12 +15,13 @@ export function registerGetPaymentIntentReport(app: FastifyInstance, dependencie
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/reports/payment_intents/:payment_intent_id',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'Retrieve a payment intent from the reports',
         description:
           'Served from the payment intents read model: eventually consistent (it follows the event log within moments). A terminal polling its own writes should use GET /v1/payment_intents/{payment_intent_id}, which reads the event stream.',
         tags: ['reports'],
+        security: REPORT_SECURITY,
         params: paymentIntentReportParamsSchema,
         response: { 200: paymentIntentReportSchema, 400: problemSchema, 404: problemSchema, 503: problemSchema },
       },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { listPaymentIntentReportsQuerySchema, paymentIntentReportListSchema } from '../../schemas/paymentIntentQuery.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import type { PaymentIntentQueryDependencies } from './dependencies.js';
@@ -16,12 +16,13 @@ export function registerListPaymentIntentReports(app: FastifyInstance, dependenc
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/reports/payment_intents',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'List payment intents',
         description:
           'Newest first, with filters by merchant, store, terminal, status, mode, provider, business date and creation time. Served from the payment intents read model: eventually consistent (it follows the event log within moments).',
         tags: ['reports'],
+        security: REPORT_SECURITY,
         querystring: listPaymentIntentReportsQuerySchema,
         response: { 200: paymentIntentReportListSchema, 400: problemSchema, 503: problemSchema },
       },

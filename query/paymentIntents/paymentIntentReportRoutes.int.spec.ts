@@ -12,6 +12,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../http/principal.js';
+import { SECURITY_SCHEMES } from '../../http/openApi.js';
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { fold } from '../../domain/paymentIntent/index.js';
 import type { IntentIds } from '../../projections/integration/testing/paymentScenarios.js';
@@ -96,7 +97,7 @@ beforeAll(async () => {
   app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' } }, transform: jsonSchemaTransform });
+  await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' }, components: { securitySchemes: SECURITY_SCHEMES } }, transform: jsonSchemaTransform });
   // A stand-in for the ledger's problem handler (http/problemDetails.ts), which this layer may not import.
   app.setErrorHandler((error, _request, reply) => {
     if (!hasZodFastifySchemaValidationErrors(error)) throw error;

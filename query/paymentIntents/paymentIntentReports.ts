@@ -31,6 +31,8 @@ function inScope(eb: Where, scope: QueryScope): Expression<SqlBool> {
   switch (scope.kind) {
     case 'client_partner':
       return eb('client_partner_id', '=', scope.clientPartnerId);
+    case 'merchant':
+      return eb.and([eb('client_partner_id', '=', scope.clientPartnerId), eb('merchant_id', '=', scope.merchantId)]);
     case 'store':
       return eb.and([eb('client_partner_id', '=', scope.clientPartnerId), eb('merchant_id', '=', scope.merchantId), eb('store_id', '=', scope.storeId)]);
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { authConfig } from '../../http/authConfig.js';
+import { authConfig, REPORT_SECURITY } from '../../http/authConfig.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
 import { salesReportQuerySchema, salesSummaryListSchema } from '../../schemas/sales.js';
 import { queryScopeOf } from '../queryScope.js';
@@ -22,12 +22,13 @@ export function registerGetSalesReport(app: FastifyInstance, dependencies: Sales
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/reports/sales',
     {
-      config: authConfig('partner', 'terminal'),
+      config: authConfig('partner', 'terminal', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'Sales by business day',
         description:
           'Completed payments (gross), succeeded refunds and fees accrued, by business date, newest first. A payment counts on the business date of its completion at the store (time zone and cut-off), a refund on its own business date. Served from the sales read model: eventually consistent.',
         tags: ['reports'],
+        security: REPORT_SECURITY,
         querystring: salesReportQuerySchema,
         response: { 200: salesSummaryListSchema, 400: problemSchema },
       },
@@ -36,7 +37,7 @@ export function registerGetSalesReport(app: FastifyInstance, dependencies: Sales
       const scope = queryScopeOf(request.principal);
       if (scope === undefined) return emptyList;
       const query = request.query;
-      const merchantId = scope.kind === 'store' ? scope.merchantId : query.merchant_id;
+      const merchantId = scope.kind === 'client_partner' ? query.merchant_id : scope.merchantId;
       if (merchantId === undefined) {
         const body = {
           ...problem(400, 'validation_error', 'Bad Request', 'the request does not match the schema'),
@@ -44,7 +45,7 @@ export function registerGetSalesReport(app: FastifyInstance, dependencies: Sales
         };
         return reply.code(400).type('application/problem+json').send(body);
       }
-      // A terminal asking for another merchant sees nothing, as for any row outside its scope.
+      // A terminal or merchant reader asking for another merchant sees nothing, as for any row outside its scope.
       if (query.merchant_id !== undefined && query.merchant_id !== merchantId) return emptyList;
       try {
         const page = await readSalesReport(dependencies.readModels, scope, merchantId, query);

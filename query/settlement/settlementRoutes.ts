@@ -11,16 +11,21 @@ import { listSettlementDays, readSettlementBatch } from './settlementReports.js'
 /** What the settlement routes need (a subset of query/index.ts `QueryDependencies`, named here to avoid an import cycle). */
 export type SettlementQueryDependencies = Readonly<{ readModels: ReadModels }>;
 
-const PARTNER_SECURITY = [{ partnerHmac: [] }];
+const SETTLEMENT_SECURITY = [{ partnerHmac: [] }, { staffBearer: [] }];
 
 function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
-/** The calling partner's client partner id; the routes allow partners only, so anything else is refused as not found. */
-function clientPartnerOf(principal: Parameters<typeof queryScopeOf>[0]): string | undefined {
+/**
+ * The caller's client partner id and, for a merchant reader, the one merchant it may see; the routes
+ * allow partners and merchant readers only, so anything else is refused as not found.
+ */
+function settlementScopeOf(principal: Parameters<typeof queryScopeOf>[0]): Readonly<{ clientPartnerId: string; merchantId: string | undefined }> | undefined {
   const scope = queryScopeOf(principal);
-  return scope?.kind === 'client_partner' ? scope.clientPartnerId : undefined;
+  if (scope?.kind === 'client_partner') return { clientPartnerId: scope.clientPartnerId, merchantId: undefined };
+  if (scope?.kind === 'merchant') return { clientPartnerId: scope.clientPartnerId, merchantId: scope.merchantId };
+  return undefined;
 }
 
 /**
@@ -31,22 +36,22 @@ export function registerListSettlement(app: FastifyInstance, dependencies: Settl
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/settlement',
     {
-      config: authConfig('partner'),
+      config: authConfig('partner', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'Settlement by business day',
         description:
           'What each provider owes the merchant per business day: gross − refunds − fees = net (cash is not settled). A closed day carries its batch and `adjustments_after_close` (what was placed on that day after the close). Served from the settlement read model: eventually consistent.',
         tags: ['settlement'],
-        security: PARTNER_SECURITY,
+        security: SETTLEMENT_SECURITY,
         querystring: settlementListQuerySchema,
         response: { 200: settlementDayListSchema, 400: problemSchema },
       },
     },
     async (request, reply) => {
-      const clientPartnerId = clientPartnerOf(request.principal);
-      if (clientPartnerId === undefined) return { object: 'list' as const, data: [], has_more: false };
+      const scope = settlementScopeOf(request.principal);
+      if (scope === undefined || (scope.merchantId !== undefined && scope.merchantId !== request.query.merchant_id)) return { object: 'list' as const, data: [], has_more: false };
       try {
-        const page = await listSettlementDays(dependencies.readModels, clientPartnerId, request.query);
+        const page = await listSettlementDays(dependencies.readModels, scope.clientPartnerId, request.query);
         return { object: 'list' as const, data: [...page.items], has_more: page.hasMore };
       } catch (error) {
         if (!(error instanceof InvalidCursorError)) throw error;
@@ -65,20 +70,20 @@ export function registerGetSettlementBatch(app: FastifyInstance, dependencies: S
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/settlement/batches/:batch_id',
     {
-      config: authConfig('partner'),
+      config: authConfig('partner', { staff: ['merchant_reader'] }),
       schema: {
         summary: 'Retrieve a settlement batch report',
         tags: ['settlement'],
-        security: PARTNER_SECURITY,
+        security: SETTLEMENT_SECURITY,
         params: settlementBatchParamsSchema,
         response: { 200: settlementBatchReportSchema, 400: problemSchema, 404: problemSchema },
       },
     },
     async (request, reply) => {
-      const clientPartnerId = clientPartnerOf(request.principal);
+      const scope = settlementScopeOf(request.principal);
       const batchId = request.params.batch_id;
-      const report = clientPartnerId === undefined ? undefined : await readSettlementBatch(dependencies.readModels, clientPartnerId, batchId);
-      if (report === undefined) return sendProblem(reply, problem(404, 'settlement_batch.not_found', 'Not Found', `no settlement batch ${batchId}`));
+      const report = scope === undefined ? undefined : await readSettlementBatch(dependencies.readModels, scope.clientPartnerId, batchId);
+      if (report === undefined || (scope?.merchantId !== undefined && report.merchant_id !== scope.merchantId)) return sendProblem(reply, problem(404, 'settlement_batch.not_found', 'Not Found', `no settlement batch ${batchId}`));
       return report;
     },
   );

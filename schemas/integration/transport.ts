@@ -30,7 +30,8 @@ export type OutgoingIntegrationEvent = Readonly<{
 
 /**
  * The headers of one message. `traceparent` is the W3C trace context of the request that caused
- * the fact (from the domain event's metadata) and is omitted when there was none.
+ * the fact (from the domain event's metadata) and is omitted when there was none; the relay
+ * replaces it with its send span's context, a child in the same trace (infra/runtime/relay/relayTracing.ts).
  */
 export function integrationHeaders(event: PaymentIntegrationEvent, traceparent: string | null): IntegrationHeaders {
   return {

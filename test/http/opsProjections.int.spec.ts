@@ -1,5 +1,5 @@
 /**
- * The projection ops routes over HTTP on the whole ledger: status behind the operator secret, a
+ * The projection ops routes over HTTP on the whole ledger: status behind a staff credential or the operator secret, a
  * rebuild that switches generations while the read model keeps answering, and clear problems for
  * an unknown projection, nothing parked and malformed ids.
  */
@@ -28,11 +28,11 @@ afterAll(async () => {
 });
 
 describe('GET /v1/ops/projections', () => {
-  it('needs the operator secret', async () => {
-    for (const secret of [null, 'wrong']) {
+  it('needs a staff credential or the operator secret', async () => {
+    for (const [secret, code] of [[null, 'authentication_required'], ['wrong', 'invalid_operator_secret']] as const) {
       const response = await ops('GET', '/v1/ops/projections', secret);
       expect(response.statusCode).toBe(401);
-      expect(response.json()).toMatchObject({ code: 'operator_required' });
+      expect(response.json()).toMatchObject({ code });
     }
   });
 

@@ -35,23 +35,26 @@ const metadata = { actor: 'test:fixtures' };
 
 /**
  * Writes a whole tenant through the tenancy deciders and the event store (what the admin routes
- * and the CLI do), for tests that need somewhere to pay. Optionally configures QR providers.
+ * and the CLI do), for tests that need somewhere to pay. Optionally configures QR providers;
+ * `sameClientPartnerAs` adds a merchant (store, terminal) to that tenant's client partner instead of a new one.
  */
-export async function createTenant(context: CommandContext, providers: readonly ProviderCode[] = []): Promise<TenantFixture> {
+export async function createTenant(context: CommandContext, providers: readonly ProviderCode[] = [], sameClientPartnerAs?: TenantFixture): Promise<TenantFixture> {
   const now = context.now().toISOString();
-  const clientPartnerId = parseClientPartnerId(context.newId('cp'));
+  const clientPartnerId = parseClientPartnerId(sameClientPartnerAs?.clientPartnerId ?? context.newId('cp'));
   const merchantId = parseMerchantId(context.newId('mer'));
   const storeId = parseStoreId(context.newId('str'));
   const terminalId = parseTerminalId(context.newId('trm'));
-  const secret = `secret-${context.newUuid()}`;
+  const secret = sameClientPartnerAs?.secret ?? `secret-${context.newUuid()}`;
   const secretSha256Hex = createHash('sha256').update(secret).digest('hex');
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const run = <C, E extends { type: string; data: object }, S>(aggregate: { decide: (c: C, s: S) => readonly E[]; evolve: (s: S, e: E) => S; initialState: () => S }, stream: string, command: C) =>
     executeCommand(context, { aggregate, stream, command: () => command, respond, metadata });
-  await run(clientPartnerDecider, toClientPartnerStreamName(clientPartnerId), {
-    type: 'RegisterClientPartner',
-    data: { clientPartnerId, name: 'Test Partner', hmacKeyId: `key-${clientPartnerId}`, secretSha256Hex, now },
-  });
+  if (sameClientPartnerAs === undefined) {
+    await run(clientPartnerDecider, toClientPartnerStreamName(clientPartnerId), {
+      type: 'RegisterClientPartner',
+      data: { clientPartnerId, name: 'Test Partner', hmacKeyId: `key-${clientPartnerId}`, secretSha256Hex, now },
+    });
+  }
   await run(merchantDecider, toMerchantStreamName(merchantId), {
     type: 'OnboardMerchant',
     data: { merchantId, clientPartnerId, legalName: 'Ichiban KK', displayName: 'Ramen Ichiban', clientPartnerStatus: 'active', now },

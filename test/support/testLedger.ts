@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../infra/entry/config.js';
-import { createLedger, type Ledger } from '../../infra/entry/ledger.js';
+import { createLedger, type Ledger, type LedgerParts } from '../../infra/entry/ledger.js';
 import { createLogger } from '../../infra/adapters/observability/logger.js';
 import { randomNonce, signPartnerRequest } from '../../infra/adapters/auth/index.js';
 import { testDatabaseUrl } from './database.js';
@@ -15,7 +15,7 @@ import type { ProviderCode } from '../../domain/tenancy/index.js';
  */
 export type TestLedger = Readonly<{
   ledger: Ledger;
-  tenant: (providers?: readonly ProviderCode[]) => Promise<TenantFixture>;
+  tenant: (providers?: readonly ProviderCode[], sameClientPartnerAs?: TenantFixture) => Promise<TenantFixture>;
   asPartner: (tenant: TenantFixture) => HttpCaller;
   asTerminal: (tenant: TenantFixture) => Promise<HttpCaller>;
   /** A device access token for the tenant's terminal (for callers that go over a real socket). */
@@ -32,9 +32,16 @@ export type HttpCaller = Readonly<{
   get: (url: string, options?: CallOptions) => Promise<LightMyRequestResponse>;
 }>;
 
-/** The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`). */
-export async function startTestLedger(environment: Readonly<Record<string, string>> = {}): Promise<TestLedger> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), createLogger('silent'));
+/**
+ * The ledger on the test database; `environment` adds configuration (e.g. `LEDGER_OPERATOR_SECRET`),
+ * `logger` replaces the silent one (a test that reads the log lines), `parts` e.g. other projectors.
+ */
+export async function startTestLedger(
+  environment: Readonly<Record<string, string>> = {},
+  logger: FastifyBaseLogger = createLogger('silent'),
+  parts: LedgerParts = {},
+): Promise<TestLedger> {
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), logger, parts);
   await ledger.app.ready();
   const send = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined) =>
     ledger.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
@@ -81,7 +88,7 @@ export async function startTestLedger(environment: Readonly<Record<string, strin
   const terminal = async (tenant: TenantFixture): Promise<HttpCaller> => bearer(await terminalToken(tenant));
   return {
     ledger,
-    tenant: (providers = []) => createTenant(ledger.context, providers),
+    tenant: (providers = [], sameClientPartnerAs) => createTenant(ledger.context, providers, sameClientPartnerAs),
     asPartner: partner,
     asTerminal: terminal,
     terminalToken,

@@ -5,7 +5,9 @@
  * - an `onRoute` check: a `/v1` route that does not declare `config.auth` (or names an unknown
  *   mode) fails at start-up, not in production traffic;
  * - a `preValidation` hook, so authentication runs before schema validation and idempotency:
- *   it establishes `request.principal` (partner HMAC or bearer token) or answers a 401/403 problem;
+ *   it establishes `request.principal` (partner HMAC, bearer token, staff credential or the
+ *   bootstrap operator secret) or answers a 401/403 problem; read-only staff roles (auditor, ops,
+ *   merchant_reader) are refused every write, whatever the route declares (public routes too);
  * - `POST /v1/terminal_tokens`.
  *
  * Routes outside `/v1` that declare nothing (health, readiness, docs) and unknown URLs (404) are
@@ -13,12 +15,22 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_MODES, type AuthMode } from '../../../http/authConfig.js';
+import type { StaffRole } from '../../../http/principal.js';
 import { refuse, sendAuthProblem, type AuthOutcome } from '../../../http/authProblems.js';
 import type { Authentication } from './authentication.js';
 import { authenticateBearer, bearerToken } from './bearerAuthentication.js';
 import { registerJsonBodyParser } from '../../../http/jsonBodyParser.js';
 import { authenticatePartner, hasPartnerHeaders } from './partnerAuthentication.js';
 import { registerTerminalTokenRoute } from './terminalTokenRoute.js';
+import {
+  authenticateOperatorSecret,
+  checkStaffDeclaration,
+  isStaffToken,
+  logStaffUse,
+  operatorSecretHeader,
+  presentsStaffCredentials,
+  SAFE_METHODS,
+} from './staffAuthentication.js';
 
 const API_PREFIX = '/v1/';
 
@@ -26,7 +38,7 @@ const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX);
 
 /**
  * @example
- * const authentication = createAuthentication({ client, store, now: () => new Date(), newUuid, masterKeyHex: undefined });
+ * const authentication = createAuthentication({ client, store, now: () => new Date(), newUuid, masterKeyHex: undefined, operatorSecret });
  * registerAuthentication(app, authentication); // then register the routes
  */
 export function registerAuthentication(app: FastifyInstance, authentication: Authentication): void {
@@ -39,35 +51,56 @@ export function registerAuthentication(app: FastifyInstance, authentication: Aut
     }
     const unknown = modes.filter((mode) => !AUTH_MODES.includes(mode));
     if (unknown.length > 0) throw new Error(`route ${route.url} names unknown auth modes ${unknown.join(', ')}`);
+    checkStaffDeclaration(route);
   });
   app.addHook('preValidation', async (request, reply) => {
-    const modes = request.routeOptions.config.auth;
+    if (request.is404) return;
+    const { auth: modes, staff = [] } = request.routeOptions.config;
+    let presented: AuthOutcome | undefined;
+    // Read-only staff never write, whatever the route declares: a route cannot forget it.
+    if (!SAFE_METHODS.has(request.method) && presentsStaffCredentials(request)) {
+      const outcome = await authenticate(authentication, request);
+      if (outcome === 'none') return sendAuthProblem(reply, { code: 'authentication_required', detail: 'send a staff credential' });
+      if (!outcome.ok) return sendAuthProblem(reply, outcome.failure);
+      const { principal } = outcome;
+      if (principal.kind === 'staff' && principal.role !== 'operator') {
+        return sendAuthProblem(reply, { code: 'read_only_role', detail: `role ${principal.role} is read-only: it may not call ${request.method} routes` });
+      }
+      presented = outcome;
+    }
     if (modes === undefined) {
-      if (request.is404 || !isApiPath(request.url)) return;
+      if (!isApiPath(request.url)) return;
       return sendAuthProblem(reply, { code: 'forbidden', detail: 'this route is not open to any caller' });
     }
-    return authorize(authentication, request, reply, modes);
+    return authorize(authentication, request, reply, { modes, staff, presented });
   });
   registerTerminalTokenRoute(app, authentication);
 }
 
-async function authorize(
-  authentication: Authentication,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  modes: readonly AuthMode[],
-): Promise<FastifyReply | undefined> {
+type Declaration = Readonly<{ modes: readonly AuthMode[]; staff: readonly StaffRole[]; presented: AuthOutcome | undefined }>;
+
+const credentialsHint = (declaration: Declaration): string => {
+  const staff = 'a staff credential (Authorization: Bearer stf_…)';
+  if (declaration.modes.length === 0) return `send ${staff}${declaration.staff.includes('operator') ? ' or X-Operator-Secret' : ''}`;
+  return `sign the request (X-Client-Id, X-Timestamp, X-Nonce, X-Signature) or send Authorization: Bearer${declaration.staff.length > 0 ? ` (or ${staff})` : ''}`;
+};
+
+async function authorize(authentication: Authentication, request: FastifyRequest, reply: FastifyReply, declaration: Declaration): Promise<FastifyReply | undefined> {
+  const { modes, staff } = declaration;
   const isPublic = modes.includes('public');
   // A public-only route ignores credentials (a terminal may call /v1/terminal_tokens with an old token).
-  if (isPublic && modes.every((mode) => mode === 'public')) return undefined;
-  const outcome = await authenticate(authentication, request);
+  if (isPublic && staff.length === 0 && modes.every((mode) => mode === 'public')) return undefined;
+  const outcome = declaration.presented ?? (await authenticate(authentication, request));
   if (outcome === 'none') {
     if (isPublic) return undefined;
-    return sendAuthProblem(reply, { code: 'authentication_required', detail: 'sign the request (X-Client-Id, X-Timestamp, X-Nonce, X-Signature) or send Authorization: Bearer' });
+    return sendAuthProblem(reply, { code: 'authentication_required', detail: credentialsHint(declaration) });
   }
   if (!outcome.ok) return sendAuthProblem(reply, outcome.failure);
   const { principal } = outcome;
-  if (!modes.includes(principal.kind)) {
+  if (principal.kind === 'staff') {
+    if (!staff.includes(principal.role)) return sendAuthProblem(reply, { code: 'forbidden', detail: `this route is not open to role ${principal.role}` });
+    logStaffUse(request, principal);
+  } else if (!modes.includes(principal.kind)) {
     return sendAuthProblem(reply, { code: 'forbidden', detail: `this route is not open to ${principal.kind.replace('_', ' ')} credentials` });
   }
   request.principal = principal;
@@ -78,9 +111,13 @@ async function authorize(
 async function authenticate(authentication: Authentication, request: FastifyRequest): Promise<AuthOutcome | 'none'> {
   const token = bearerToken(request);
   const signed = hasPartnerHeaders(request);
-  if (token !== null && signed) return refuse('authentication_required', 'send either a partner signature or a bearer token, not both');
+  const operatorSecret = operatorSecretHeader(request);
+  const schemes = [token !== null, signed, operatorSecret !== null].filter(Boolean).length;
+  if (schemes > 1) return refuse('authentication_required', 'send one of a partner signature, a bearer token or X-Operator-Secret, not several');
+  if (operatorSecret !== null) return authenticateOperatorSecret(authentication.operatorSecret, operatorSecret);
   if (signed) return authenticatePartner(authentication, request);
   if (token === null) return 'none';
   if (token === undefined) return refuse('invalid_token', 'Authorization must be "Bearer <token>"');
+  if (isStaffToken(token)) return authentication.staff.authenticate(token);
   return authenticateBearer(authentication, token);
 }

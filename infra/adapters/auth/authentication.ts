@@ -11,6 +11,8 @@ import { pruneExpiredNonces } from './nonceStore.js';
 import { serverKeyLoader } from './serverKeys.js';
 import { createTenancyDirectory, TENANCY_DIRECTORY_DEFAULTS, type TenancyDirectory } from './tenancyDirectory.js';
 import { createTokenService, type TokenService } from './tokens.js';
+import { createStaffCredentialStore, type StaffCredentialStore } from './staffCredentials.js';
+import { newPrefixedId } from '../ids.js';
 
 export type AuthenticationOptions = Readonly<{
   client: SqlClient;
@@ -19,6 +21,11 @@ export type AuthenticationOptions = Readonly<{
   newUuid: () => string;
   /** `LEDGER_MASTER_KEY` (64 hex); undefined keeps a generated key in the database. */
   masterKeyHex: string | undefined;
+  /**
+   * The bootstrap operator secret (`X-Operator-Secret`, acts as role operator): `LEDGER_OPERATOR_SECRET`,
+   * or `data/operator.secret` on the embedded store; undefined: only staff credentials.
+   */
+  operatorSecret?: string | undefined;
   /** How stale a partner's key/status or a terminal's status may be (≤ 5 000 ms). Default 2 000. */
   cacheTtlMs?: number;
 }>;
@@ -32,6 +39,10 @@ export type Authentication = Readonly<{
   credentials: CredentialCipher;
   /** For the PaymentIntent routes: a 24 h token for one intent. */
   issuePaymentToken: PaymentTokenIssuer;
+  /** Staff credentials (operator, auditor, ops, merchant_reader). */
+  staff: StaffCredentialStore;
+  /** The bootstrap operator secret, if any. */
+  operatorSecret: string | undefined;
   /** Deletes expired nonces and assertion ids; returns how many. */
   pruneExpiredNonces: () => Promise<number>;
 }>;
@@ -59,5 +70,7 @@ export function createAuthentication(options: AuthenticationOptions): Authentica
     credentials: createCredentialCipher({ masterKeyHex: options.masterKeyHex, serverKey }),
     issuePaymentToken: tokens.issuePaymentToken,
     pruneExpiredNonces: () => pruneExpiredNonces(options.client, options.now()),
+    staff: createStaffCredentialStore({ client: options.client, now: options.now, newId: newPrefixedId }),
+    operatorSecret: options.operatorSecret,
   };
 }

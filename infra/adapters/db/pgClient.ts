@@ -64,6 +64,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     kind: 'postgres',
     concurrencyMax: options.poolSizeMax,
     ...session(pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async withSession(work) {
       let client: pg.PoolClient;
       try {

@@ -32,5 +32,7 @@ export interface SqlClient extends SqlSession {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** How many statements may usefully run at once (pool size; 1 on PGlite). */
   readonly concurrencyMax: number;
+  /** Pool connections open and idle, and callers waiting for one (node-postgres only; metrics). */
+  poolStats?(): Readonly<{ total: number; idle: number; waiting: number }>;
   close(): Promise<void>;
 }

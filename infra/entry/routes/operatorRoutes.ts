@@ -1,23 +1,26 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CommandContext } from '../../../command/commandContext.js';
 import { registerClientPartner } from '../../../command/tenancy/index.js';
-import { problem, problemSchema, type Problem } from '../../../schemas/problem.js';
+import { problemSchema } from '../../../schemas/problem.js';
 import { storableText } from '../../../schemas/text.js';
-import { sendProblem } from '../../../http/problemDetails.js';
+import { actorOf } from '../../../http/principal.js';
+import { authConfig, OPERATOR_SECURITY } from '../../../http/authConfig.js';
 
 export const OPERATOR_SECRET_FILE = 'operator.secret';
-const OPERATOR_HEADER = 'x-operator-secret';
 
 /**
- * The operator's credential for bootstrapping client partners (the root of trust, which no partner
- * can create): `LEDGER_OPERATOR_SECRET`, or on the embedded store a random secret kept in
+ * The bootstrap operator credential (the root of trust, which no partner can create; sent as
+ * `X-Operator-Secret`, it acts as role operator, and creates the per-person staff credentials):
+ * `LEDGER_OPERATOR_SECRET`, or on the embedded store a random secret kept in
  * `<data folder>/operator.secret` (0600), created on first start. Whoever can read the data
- * folder owns the data anyway, so the file grants nothing new. Undefined: the route is off.
+ * folder owns the data anyway, so the file grants nothing new. On PostgreSQL (`DATABASE_URL`) there
+ * is no file: set `LEDGER_OPERATOR_SECRET` (32–200 characters, e.g. `openssl rand -base64 32`) to
+ * enable it. Undefined: only staff credentials with role operator.
  * Example: `operatorSecret({ dataDir: '/srv/ledger/data', fromEnvironment: undefined })`.
  */
 export function operatorSecret(source: Readonly<{ dataDir: string | undefined; fromEnvironment: string | undefined }>): string | undefined {
@@ -36,62 +39,26 @@ const bodySchema = z.object({ name: storableText(200, { controlCharacters: 'refu
 const createdSchema = z.object({ client_partner_id: z.string(), secret: z.string().describe('Shown once; the ledger keeps only its SHA-256') });
 
 /**
- * `POST /v1/operator/client_partners` with `X-Operator-Secret`: registers a client partner and
- * returns its secret once. Public to the partner/terminal authentication (the operator secret is
- * checked here, in constant time); 401 `operator_required` otherwise, or `operator_access_disabled`
- * when no operator secret is configured.
+ * `POST /v1/operator/client_partners` (role operator: a staff credential or `X-Operator-Secret`):
+ * registers a client partner and returns its secret once.
  */
-/** Checks `X-Operator-Secret` in constant time; false when no operator secret is configured. */
-export function operatorCheck(secret: string | undefined): (request: FastifyRequest) => boolean {
-  const expected = secret === undefined ? undefined : createHash('sha256').update(secret).digest();
-  return (request) => {
-    const given = request.headers[OPERATOR_HEADER];
-    const presented = typeof given === 'string' ? createHash('sha256').update(given).digest() : undefined;
-    return expected !== undefined && presented !== undefined && timingSafeEqual(expected, presented);
-  };
-}
-
-/**
- * The refusal of an operator route: without an operator secret configured (DATABASE_URL and no
- * LEDGER_OPERATOR_SECRET) operator access is off, and the problem says so and how to turn it on,
- * whatever header was sent; otherwise the secret was missing or wrong.
- */
-export const operatorRequired = (secretConfigured: boolean): Problem =>
-  secretConfigured
-    ? problem(401, 'operator_required', 'Unauthorized', `this route needs the operator secret in ${OPERATOR_HEADER}`)
-    : problem(
-        401,
-        'operator_access_disabled',
-        'Unauthorized',
-        `operator access is disabled on this server: set LEDGER_OPERATOR_SECRET (32–200 characters) in its environment and restart it, then send that secret in ${OPERATOR_HEADER}`,
-      );
-
-/**
- * The route options of an operator route: public to the partner/terminal authentication, marked
- * `operator` (documented with the `operatorSecret` scheme), and refused 401 before validation
- * unless `X-Operator-Secret` matches.
- */
-export function operatorRouteOptions(secret: string | undefined): Readonly<{
-  config: { auth: readonly ['public']; operator: true };
-  preValidation: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
-}> {
-  const isOperator = operatorCheck(secret);
-  return {
-    config: { auth: ['public'], operator: true },
-    preValidation: async (request, reply) => (isOperator(request) ? undefined : sendProblem(reply, operatorRequired(secret !== undefined))),
-  };
-}
-
-export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext, secret: string | undefined): void {
+export function registerOperatorRoutes(app: FastifyInstance, context: CommandContext): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/operator/client_partners',
     {
-      ...operatorRouteOptions(secret),
-      schema: { summary: 'Register a client partner (operator only)', tags: ['operator'], body: bodySchema, response: { 201: createdSchema, 401: problemSchema } },
+      config: authConfig({ staff: ['operator'] }),
+      schema: {
+        summary: 'Register a client partner (operator only)',
+        tags: ['operator'],
+        security: OPERATOR_SECURITY,
+        body: bodySchema,
+        response: { 201: createdSchema, 401: problemSchema, 403: problemSchema },
+      },
     },
     async (request, reply) => {
+      const actor = request.principal === undefined ? 'operator' : actorOf(request.principal);
       const partnerSecret = randomBytes(32).toString('base64url');
-      const { clientPartnerId } = await registerClientPartner(context, { name: request.body.name, secret: partnerSecret, actor: 'operator' });
+      const { clientPartnerId } = await registerClientPartner(context, { name: request.body.name, secret: partnerSecret, actor });
       return reply.code(201).send({ client_partner_id: clientPartnerId, secret: partnerSecret });
     },
   );

@@ -1,5 +1,6 @@
 /**
- * Ops routes of the projection runtime, behind the operator secret (`X-Operator-Secret`):
+ * Ops routes of the projection runtime. Reading the status takes role ops, auditor or operator;
+ * the actions take role operator (a staff credential or the bootstrap `X-Operator-Secret`):
  * - `GET  /v1/ops/projections` — per projection: state, serving generation (checkpoint, events and
  *   seconds behind, events/s), a rebuild under way, lag p50/p99, last error, parked events;
  * - `POST /v1/ops/projections/:name/rebuild` — rebuild into a new generation; the current one keeps
@@ -14,8 +15,8 @@ import { z } from 'zod';
 import { problem, problemSchema } from '../../../schemas/problem.js';
 import type { ProjectionRuntime } from '../../runtime/projections/projectionRuntime.js';
 import { ProjectionNotActiveError, UnknownProjectionError } from '../../runtime/projections/projectionRuntime.js';
-import { operatorRouteOptions } from './operatorRoutes.js';
 import { sendProblem } from '../../../http/problemDetails.js';
+import { authConfig, OPERATOR_SECURITY } from '../../../http/authConfig.js';
 
 const progressSchema = z.object({
   generation: z.number().int(),
@@ -43,14 +44,16 @@ const statusSchema = z.object({
 
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/) });
 
-export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime, secret: string | undefined): void {
+export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const operator = operatorRouteOptions(secret);
+  const readConfig = authConfig({ staff: ['ops', 'auditor', 'operator'] });
+  const config = authConfig({ staff: ['operator'] });
+  const security = OPERATOR_SECURITY;
   const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
 
   typed.get(
     '/v1/ops/projections',
-    { ...operator, schema: { summary: 'Projection status (operator)', tags: ['ops'], response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema } } },
+    { config: readConfig, schema: { summary: 'Projection status (ops, auditor, operator)', tags: ['ops'], security, response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema, 403: problemSchema } } },
     async () => {
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
@@ -59,7 +62,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/rebuild',
-    { ...operator, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
       const { name } = request.params;
       try {
@@ -75,7 +78,7 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
 
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
-    { ...operator, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
     async (request, reply) => {
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
@@ -87,8 +90,8 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
   typed.post(
     '/v1/ops/projections/:name/parked/:event_id/skip',
     {
-      ...operator,
-      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 404: problemSchema, 409: problemSchema } },
+      config,
+      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } },
     },
     async (request, reply) => {
       const { name, event_id: eventId } = request.params;

@@ -15,6 +15,7 @@ import type { SqlClient } from '../../adapters/db/sqlClient.js';
 import { sleep } from '../../adapters/kafka/backoff.js';
 import { RateMeter } from '../../adapters/observability/rateMeter.js';
 import { LagSamples } from './lagSamples.js';
+import { inBatchSpan } from './batchSpan.js';
 import type { Generation } from './projectionDb.js';
 import { applyBatch, markCaughtUp, ProjectionFencedError, recordParked, resolveParked } from './projectionDb.js';
 
@@ -211,7 +212,8 @@ export class GenerationWorker {
 
   private async commit(events: readonly RecordedEvent[], from: LogPosition, to: LogPosition): Promise<void> {
     const { client, projector, generation } = this.settings;
-    await client.withSession((session) => applyBatch(session, projector, generation, events, from, to));
+    const apply = () => client.withSession((session) => applyBatch(session, projector, generation, events, from, to));
+    await (events.length === 0 ? apply() : inBatchSpan(projector.name, generation.generation, events, apply));
     this.committed = to;
     if (events.length === 0) return;
     this.meter.add(events.length);

@@ -24,6 +24,7 @@ import type { RelayOptions, RelaySettings } from './relayOptions.js';
 import { relaySettings } from './relayOptions.js';
 import type { RelayState, RelayStatus } from './relayStatus.js';
 import { RateMeter, relayStatus } from './relayStatus.js';
+import { startSendSpans } from './relayTracing.js';
 
 export type RelayHandle = Readonly<{
   status: () => Promise<RelayStatus>;
@@ -52,6 +53,7 @@ class Relay {
   private activeSignal: AbortSignal = this.abort.signal;
   private readonly meter = new RateMeter();
   private messagesPublished = 0;
+  private publishErrors = 0;
   private lastError: RelayStatus['lastError'] = null;
   private lastPublishedAt: string | null = null;
   /** The batch being published and committed, and the contexts it will commit. */
@@ -70,6 +72,7 @@ class Relay {
       ...stored,
       eventsPerSecond: this.meter.perSecond(),
       messagesPublished: this.messagesPublished,
+      publishErrors: this.publishErrors,
       lastError: this.lastError,
       lastPublishedAt: this.lastPublishedAt ?? stored.lastPublishedAt,
     };
@@ -200,10 +203,17 @@ class Relay {
   }
 
   private async publish(messages: readonly OutgoingIntegrationEvent[]): Promise<void> {
-    await this.untilBroker(async () => {
-      await this.publisher.connect();
-      await this.publisher.publish(messages);
-    });
+    const send = startSendSpans(messages, this.settings.topic);
+    try {
+      await this.untilBroker(async () => {
+        await this.publisher.connect();
+        await this.publisher.publish(send.messages);
+      });
+      send.end();
+    } catch (error) {
+      send.end(error);
+      throw error;
+    }
   }
 
   /** Runs `action` until it succeeds, waiting with bounded backoff (state `waiting_for_broker`) between tries. */
@@ -217,6 +227,7 @@ class Relay {
         const signal = this.activeSignal;
         if (signal.aborted) throw new RelayStoppedError('relay stopped (or lost its lock) while waiting for the broker');
         this.recordError(error);
+        this.publishErrors += 1;
         this.setState('waiting_for_broker');
         const delayMs = backoffDelay(attempt, this.settings.backoff);
         this.settings.logger.warn({ err: error, relay: this.settings.name, attempt, retryInMs: delayMs }, 'Kafka unavailable; waiting');

@@ -159,12 +159,12 @@ export function readRelayCheckpoint(client: SqlClient, name: string): Promise<St
   return readCheckpointRow(client, name);
 }
 
-/** PaymentIntent events in the log after `from`: what the relay still has to go through. */
-export async function countBacklog(client: SqlClient, from: LogPosition): Promise<number> {
-  const [row] = await client.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM ledger_events
+/** PaymentIntent events in the log after `from` (what the relay still has to go through) and the oldest one's recording time. */
+export async function countBacklog(client: SqlClient, from: LogPosition): Promise<Readonly<{ events: number; oldestRecordedAt: string | null }>> {
+  const [row] = await client.query<{ n: string; oldest: string | null }>(
+    `SELECT count(*)::text AS n, to_char(min(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest FROM ledger_events
       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND stream_name LIKE $3`,
     [String(from.commit), String(from.prepare), `${PAYMENT_INTENT_STREAM_PREFIX}%`],
   );
-  return Number(row?.n ?? 0);
+  return { events: Number(row?.n ?? 0), oldestRecordedAt: row?.oldest ?? null };
 }

@@ -25,10 +25,14 @@ export type RelayStatus = Readonly<{
   checkpoint: string | null;
   /** PaymentIntent events in the log after the checkpoint. */
   backlogEvents: number;
+  /** Age of the oldest event in the backlog (0 when it is empty). */
+  secondsBehind: number;
   /** Log events relayed per second over the last 10 s (this process). */
   eventsPerSecond: number;
   /** Integration messages acknowledged by the broker since this process started the relay. */
   messagesPublished: number;
+  /** Failed connects or produce requests to the broker since this process started the relay (each is retried). */
+  publishErrors: number;
   lastError: Readonly<{ message: string; at: string }> | null;
   lastPublishedAt: string | null;
 }>;
@@ -55,14 +59,19 @@ export type RelayStatusQuery = Readonly<{
 export async function relayStatus(query: RelayStatusQuery): Promise<RelayStatus> {
   const stored = await readRelayCheckpoint(query.client, query.name);
   const from: LogPosition = stored?.position ?? LOG_START;
+  // With the log outside PostgreSQL (EventStoreDB) the count comes through the port, without an age.
+  const backlog = query.countBacklog === undefined ? await countBacklog(query.client, from) : { events: await query.countBacklog(from), oldestRecordedAt: null };
+  const secondsBehind = backlog.oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(backlog.oldestRecordedAt)) / 1000);
   return {
     name: query.name,
     state: query.state ?? 'disabled',
     topic: query.topic,
     checkpoint: stored === undefined ? null : formatPosition(stored.position),
-    backlogEvents: await (query.countBacklog ?? ((position: LogPosition) => countBacklog(query.client, position)))(from),
+    backlogEvents: backlog.events,
+    secondsBehind: Math.round(secondsBehind * 1000) / 1000,
     eventsPerSecond: 0,
     messagesPublished: 0,
+    publishErrors: 0,
     lastError: null,
     lastPublishedAt: stored?.updatedAt ?? null,
   };

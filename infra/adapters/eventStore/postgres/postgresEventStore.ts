@@ -12,7 +12,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../../../domain/eventStore/index.js';
-import { EventIdConflictError, LOG_START } from '../../../../domain/eventStore/index.js';
+import { EventIdConflictError, LOG_START, WrongExpectedVersionError } from '../../../../domain/eventStore/index.js';
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { SqlClient } from '../../db/sqlClient.js';
 import { CatchUpSubscription } from '../catchUpSubscription.js';
 import { GroupCommitter, type BatchOutcome } from '../groupCommit.js';
@@ -31,7 +32,12 @@ export type PostgresEventStoreOptions = Readonly<{
   readCountMax: number;
   /** Clock for `recordedAt` (injectable for tests). */
   now: () => Date;
+  /** Told the outcome of every group-commit transaction (metrics). */
+  onBatch?: (batch: AppendBatchOutcome) => void;
 }>;
+
+/** One group-commit transaction: requests in it, appends committed (replays excluded), events written, refusals. */
+export type AppendBatchOutcome = Readonly<{ requests: number; appendsCommitted: number; eventsAppended: number; conflicts: number; replays: number }>;
 
 export const POSTGRES_EVENT_STORE_DEFAULTS = {
   batchesInFlightMax: 1,
@@ -61,6 +67,8 @@ export class PostgresEventStore implements EventStore {
   private unlisten: Promise<() => Promise<void>> | undefined;
   private notifyPending = false;
   private notifyAgain = false;
+  /** The `ledger.append` span of each queued request, told the size of the batch it joined. */
+  private readonly appendSpans = new WeakMap<AppendRequest, Span>();
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.committer = new GroupCommitter<AppendRequest, AppendResult>({
@@ -74,12 +82,22 @@ export class PostgresEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     const request = prepareAppend(stream, events, expected, this.options.now().toISOString(), options);
-    const result = await this.committer.submit(request);
-    if (!result.replayed) {
-      this.wakeSubscribers();
-      this.notifyOtherProcesses();
+    const span = trace.getTracer('mpac-ledger').startSpan('ledger.append', { attributes: { 'ledger.stream': stream, 'ledger.append.events': events.length } });
+    this.appendSpans.set(request, span);
+    try {
+      const result = await this.committer.submit(request);
+      span.setAttribute('ledger.append.replayed', result.replayed);
+      if (!result.replayed) {
+        this.wakeSubscribers();
+        this.notifyOtherProcesses();
+      }
+      return result;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+      throw error;
+    } finally {
+      span.end();
     }
-    return result;
   }
 
   async readStream(stream: string, options: ReadStreamOptions): Promise<readonly RecordedEvent[]> {
@@ -165,6 +183,31 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendBatch(requests: readonly AppendRequest[]): Promise<readonly BatchOutcome<AppendResult>[]> {
+    const batchEvents = requests.reduce((sum, request) => sum + request.events.length, 0);
+    for (const request of requests) this.appendSpans.get(request)?.setAttributes({ 'ledger.append.batch_requests': requests.length, 'ledger.append.batch_events': batchEvents });
+    const outcomes = await this.appendBatchTransaction(requests);
+    this.reportBatch(requests, outcomes);
+    return outcomes;
+  }
+
+  private reportBatch(requests: readonly AppendRequest[], outcomes: readonly BatchOutcome<AppendResult>[]): void {
+    if (this.options.onBatch === undefined) return;
+    let appendsCommitted = 0;
+    let eventsAppended = 0;
+    let conflicts = 0;
+    let replays = 0;
+    outcomes.forEach((outcome, index) => {
+      if (!outcome.ok) conflicts += outcome.error instanceof WrongExpectedVersionError ? 1 : 0;
+      else if (outcome.value.replayed) replays += 1;
+      else {
+        appendsCommitted += 1;
+        eventsAppended += requests[index]?.events.length ?? 0;
+      }
+    });
+    this.options.onBatch({ requests: requests.length, appendsCommitted, eventsAppended, conflicts, replays });
+  }
+
+  private async appendBatchTransaction(requests: readonly AppendRequest[]): Promise<readonly BatchOutcome<AppendResult>[]> {
     try {
       return await this.options.client.withSession(async (session) => {
         try {
