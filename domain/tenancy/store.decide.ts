@@ -13,7 +13,8 @@ import {
   storeBusinessDate,
 } from './businessDaySchedule.js';
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { MerchantId, StoreId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import { evolveStore, initialStoreState, type ExistingStore, type StoreEvent, type StoreState } from './store.js';
@@ -71,7 +72,7 @@ function existing(state: StoreState, storeId: StoreId): ExistingStore {
   if (state.status === 'not_opened') {
     throw new TenancyError('tenancy.store_not_found', `Store ${storeId} does not exist.`);
   }
-  invariant(state.storeId === storeId, 'A store command was routed to another stream.');
+  assert(state.storeId === storeId, 'A store command was routed to another stream.');
   return state;
 }
 
@@ -82,7 +83,7 @@ export function openStore(command: OpenStore, state: StoreState): StoreEvent[] {
   requireName(name, 'store name');
   requireBusinessDaySettings(timeZone, cutoffMinutes);
   if (state.status !== 'not_opened') {
-    invariant(state.storeId === storeId, 'A store command was routed to another stream.');
+    assert(state.storeId === storeId, 'A store command was routed to another stream.');
     const opening = state.businessDaySchedule[0];
     const same =
       state.merchantId === merchantId &&
