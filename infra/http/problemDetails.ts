@@ -1,13 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainProblem, storedEventLogFields, undecodableEventProblem } from '../../command/http/domainProblems.js';
+import { sendProblem } from '../../command/http/sendProblem.js';
 import { ReadModelUnavailableError } from '../../query/readModels.js';
 import { isUndecodableEventError } from '../../schemas/events/index.js';
-import { problem, type Problem } from '../../schemas/problem.js';
+import { problem } from '../../schemas/problem.js';
 
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
-}
+export { sendProblem } from '../../command/http/sendProblem.js';
 
 /**
  * The last line of defence, for every route: schema violations answer 400 `validation_error`
