@@ -16,7 +16,7 @@ import {
 } from './clientPartner.js';
 import { clientPartnerDecider, type ClientPartnerCommand } from './clientPartner.decide.js';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { AssertionFailedError } from '../shared/domainError.js';
 import { parseClientPartnerId } from './ids.js';
 

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from './businessDate.js';
 import { storeBusinessDate, type BusinessDaySchedule } from './businessDaySchedule.js';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { parseMerchantId, parseStoreId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import type { StoreEvent, StoreState } from './store.js';
