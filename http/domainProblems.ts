@@ -1,16 +1,19 @@
 import { isDuplicateReferenceError } from '../domain/clientReference/index.js';
 import { isPaymentIntentError, type PaymentIntentErrorCode } from '../domain/paymentIntent/index.js';
-import { isSettlementError, settlementErrorStatus } from '../domain/settlement/index.js';
-import { TenancyError } from '../domain/tenancy/index.js';
+import { isSettlementError, type SettlementErrorCode } from '../domain/settlement/index.js';
+import { isTenancyError, type TenancyErrorCode } from '../domain/tenancy/index.js';
 import type { UndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
 
 /**
- * The HTTP status of every PaymentIntent refusal; a `Record`, so the compiler keeps it complete.
- * 404 unknown, 409 the state forbids it now / the id was used differently, 422 a well-formed
- * command the business rules refuse.
+ * THE error→status table: the HTTP status of every domain refusal, per aggregate, each a `Record`
+ * over its closed union of codes, so the compiler keeps it complete (a new code without a status
+ * fails typecheck). 404 unknown, 409 the state forbids it now / the id was used differently, 422 a
+ * well-formed command the business rules refuse (or a malformed one the edge schema should have caught).
  */
-const paymentIntentStatus: Record<PaymentIntentErrorCode, 404 | 409 | 422> = {
+type RefusalStatus = 404 | 409 | 422;
+
+const paymentIntentStatus: Readonly<Record<PaymentIntentErrorCode, RefusalStatus>> = {
   'payment_intent.invalid_id': 422,
   'payment_intent.invalid_timestamp': 422,
   'payment_intent.invalid_amount': 422,
@@ -47,6 +50,53 @@ const paymentIntentStatus: Record<PaymentIntentErrorCode, 404 | 409 | 422> = {
   'payment_intent.refund_result_conflict': 409,
 };
 
+const settlementStatus: Readonly<Record<SettlementErrorCode, RefusalStatus>> = {
+  'settlement.invalid_id': 422,
+  'settlement.invalid_provider': 422,
+  'settlement.invalid_business_date': 422,
+  'settlement.invalid_timestamp': 422,
+  'settlement.batch_already_closed': 409,
+  'settlement.business_day_not_over': 422,
+};
+
+const tenancyStatus: Readonly<Record<TenancyErrorCode, RefusalStatus>> = {
+  'tenancy.invalid_id': 422,
+  'tenancy.invalid_name': 422,
+  'tenancy.invalid_reason': 422,
+  'tenancy.invalid_hmac_key_id': 422,
+  'tenancy.invalid_secret_digest': 422,
+  'tenancy.invalid_time_zone': 422,
+  'tenancy.invalid_cutoff': 422,
+  'tenancy.invalid_business_date': 422,
+  'tenancy.invalid_fee_rate': 422,
+  'tenancy.invalid_fixed_fee': 422,
+  'tenancy.invalid_currency': 422,
+  'tenancy.invalid_credentials': 422,
+  'tenancy.invalid_device_uuid': 422,
+  'tenancy.invalid_public_key': 422,
+  'tenancy.client_partner_not_found': 404,
+  'tenancy.merchant_not_found': 404,
+  'tenancy.store_not_found': 404,
+  'tenancy.store_provider_config_not_found': 404,
+  'tenancy.terminal_not_found': 404,
+  'tenancy.client_partner_already_registered': 409,
+  'tenancy.merchant_already_onboarded': 409,
+  'tenancy.store_already_opened': 409,
+  'tenancy.store_provider_config_already_configured': 409,
+  'tenancy.terminal_already_registered': 409,
+  'tenancy.hmac_key_id_reused': 409,
+  'tenancy.secret_reused': 409,
+  'tenancy.client_partner_not_active': 409,
+  'tenancy.merchant_not_active': 409,
+  'tenancy.merchant_closed': 409,
+  'tenancy.store_not_open': 409,
+  'tenancy.store_closed': 409,
+  'tenancy.business_day_change_not_in_future': 409,
+  'tenancy.business_day_changes_exhausted': 409,
+  'tenancy.terminal_deactivated': 409,
+  'tenancy.terminal_store_of_another_merchant': 409,
+};
+
 const TITLES: Record<number, string> = { 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' };
 
 /** The problem for an expected refusal (a domain error), or undefined for anything else. */
@@ -59,11 +109,11 @@ export function domainProblem(error: unknown): Problem | undefined {
     return problem(409, error.code, 'Conflict', `${error.detail}; GET that intent instead`);
   }
   if (isSettlementError(error)) {
-    const status = settlementErrorStatus[error.code];
+    const status = settlementStatus[error.code];
     return problem(status, error.code, TITLES[status] ?? 'Error', error.detail);
   }
-  if (error instanceof TenancyError) {
-    const status = error.code.endsWith('_not_found') ? 404 : error.code.includes('.invalid_') ? 422 : 409;
+  if (isTenancyError(error)) {
+    const status = tenancyStatus[error.code];
     return problem(status, error.code, TITLES[status] ?? 'Error', error.detail);
   }
   return undefined;

@@ -4,12 +4,11 @@ import { domainProblem, storedEventLogFields, undecodableEventProblem } from './
 import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';
 import { isUndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
+import { sendProblem } from './sendProblem.js';
 import { databaseUnavailableProblem, markRetryable } from './unavailable.js';
 import { isStoreUnavailable } from '../domain/eventStore/index.js';
 
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
-}
+export { sendProblem } from './sendProblem.js';
 
 /** How long a client should wait before retrying a request refused during shutdown (another instance, or this one restarted). */
 export const SHUTDOWN_RETRY_AFTER_SECONDS = 1;

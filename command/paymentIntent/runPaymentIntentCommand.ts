@@ -1,4 +1,3 @@
-import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventMetadata } from '../../domain/eventStore/index.js';
 import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
@@ -7,7 +6,7 @@ import { paymentIntentDecider, paymentIntentError, toPaymentIntentStreamName } f
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand } from '../handleCommand.js';
 import { runIdempotentCommand, serialize } from '../idempotentCommand.js';
-import { actorOf, canAccess, type Principal } from '../../http/principal.js';
+import { canAccess, type Principal } from '../../http/principal.js';
 import { renderPaymentIntent } from '../../schemas/paymentIntentRepresentation.js';
 
 import type { PaymentTokenIssuer } from '../../http/authConfig.js';
@@ -45,19 +44,9 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Metadata of every event a request appends: correlation, causation, trace, actor, key. */
-export function eventMetadata(request: FastifyRequest, principal: Principal, key: IdempotencyKeyRef): EventMetadata {
-  const carrier: Record<string, string> = {};
-  propagation.inject(otelContext.active(), carrier);
-  const traceparent = carrier.traceparent;
-  return {
-    correlationId: request.id,
-    causationId: key.key,
-    actor: actorOf(principal),
-    idempotencyKey: key.key,
-    ...(traceparent === undefined ? {} : { traceparent }),
-  };
-}
+import { eventMetadata } from '../../http/eventMetadata.js';
+
+export { eventMetadata };
 
 /**
  * One PaymentIntent command over HTTP: idempotency, tenant scoping (another tenant's intent is

@@ -1,8 +1,5 @@
-import { context as otelContext, propagation } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { EventMetadata } from '../../domain/eventStore/index.js';
-import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
 import {
   settlementBatchDecider,
   toSettlementBatchStreamName,
@@ -19,25 +16,12 @@ import {
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand, type CommandOutcome } from '../handleCommand.js';
 import { authConfig } from '../../http/authConfig.js';
+import { eventMetadata } from '../../http/eventMetadata.js';
 import { runIdempotentCommand, serialize } from '../idempotentCommand.js';
-import { actorOf, type Principal } from '../../http/principal.js';
 import { findOwnedMerchant } from '../tenancy/ownership.js';
 import { PARTNER_SECURITY, partnerOf, sendProblem } from '../tenancy/tenancyRoute.js';
 
 export type SettlementCommandDependencies = Readonly<{ context: CommandContext }>;
-
-function eventMetadata(request: FastifyRequest, principal: Principal, key: IdempotencyKeyRef): EventMetadata {
-  const carrier: Record<string, string> = {};
-  propagation.inject(otelContext.active(), carrier);
-  const traceparent = carrier.traceparent;
-  return {
-    correlationId: request.id,
-    causationId: key.key,
-    actor: actorOf(principal),
-    idempotencyKey: key.key,
-    ...(traceparent === undefined ? {} : { traceparent }),
-  };
-}
 
 function renderClosedBatch(state: SettlementBatchState): SettlementBatchClosedResource {
   if (state.status !== 'closed') throw new Error('a close decided nothing');

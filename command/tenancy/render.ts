@@ -2,8 +2,8 @@
  * The public resources of tenancy administration (snake_case). A provider configuration shows that
  * credentials are configured and under which key, never the ciphertext and never the plaintext.
  */
+import { assert } from '../../domain/shared/index.js';
 import {
-  invariant,
   type ConfiguredStoreProviderConfig,
   type ExistingStore,
   type MerchantState,
@@ -89,26 +89,26 @@ export function renderTerminal(terminal: RegisteredTerminal): TerminalResource {
 // After a successful decision the stream's entity exists; these narrow the decided state, e.g.
 // `respond: (state) => serialize(201, renderMerchant(existingMerchant(state)))`.
 
-/** @example existingMerchant(state) // throws InvariantViolation if the entity does not exist */
+/** @example existingMerchant(state) // throws AssertionFailedError if the entity does not exist */
 export function existingMerchant(state: MerchantState): OnboardedMerchant {
-  invariant(state.status !== 'not_onboarded', 'a merchant command succeeded on a merchant that does not exist');
+  assert(state.status !== 'not_onboarded', 'a merchant command succeeded on a merchant that does not exist');
   return state;
 }
 
-/** @example existingStore(state) // throws InvariantViolation if the entity does not exist */
+/** @example existingStore(state) // throws AssertionFailedError if the entity does not exist */
 export function existingStore(state: StoreState): ExistingStore {
-  invariant(state.status !== 'not_opened', 'a store command succeeded on a store that does not exist');
+  assert(state.status !== 'not_opened', 'a store command succeeded on a store that does not exist');
   return state;
 }
 
-/** @example existingStoreProviderConfig(state) // throws InvariantViolation if the entity does not exist */
+/** @example existingStoreProviderConfig(state) // throws AssertionFailedError if the entity does not exist */
 export function existingStoreProviderConfig(state: StoreProviderConfigState): ConfiguredStoreProviderConfig {
-  invariant(state.status !== 'not_configured', 'a provider config command succeeded on a configuration that does not exist');
+  assert(state.status !== 'not_configured', 'a provider config command succeeded on a configuration that does not exist');
   return state;
 }
 
-/** @example existingTerminal(state) // throws InvariantViolation if the entity does not exist */
+/** @example existingTerminal(state) // throws AssertionFailedError if the entity does not exist */
 export function existingTerminal(state: TerminalState): RegisteredTerminal {
-  invariant(state.status !== 'unregistered', 'a terminal command succeeded on a terminal that does not exist');
+  assert(state.status !== 'unregistered', 'a terminal command succeeded on a terminal that does not exist');
   return state;
 }

@@ -3,16 +3,17 @@
  * metadata, the "not found" answer (also for another partner's resources), and running a command
  * with or without an `Idempotency-Key` (optional here: tenancy changes move no money).
  */
-import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventMetadata } from '../../domain/eventStore/index.js';
 import type { IdempotencyKeyRef } from '../../domain/idempotency/index.js';
-import { problem, type Problem } from '../../schemas/problem.js';
+import { problem } from '../../schemas/problem.js';
 import type { CommandContext } from '../commandContext.js';
 import { ConcurrencyConflictError, type CommandOutcome } from '../handleCommand.js';
 import { domainProblem } from '../../http/domainProblems.js';
+import { eventMetadata } from '../../http/eventMetadata.js';
 import { runIdempotentCommand } from '../idempotentCommand.js';
-import { actorOf, type Principal } from '../../http/principal.js';
+import { sendProblem } from '../../http/sendProblem.js';
+import type { Principal } from '../../http/principal.js';
 import type { CredentialSealer } from './credentialSealer.js';
 
 export type TenancyRouteDependencies = Readonly<{
@@ -37,10 +38,7 @@ export function partnerOf(request: FastifyRequest): PartnerPrincipal {
   return principal;
 }
 
-/** @example return sendProblem(reply, problem(409, 'concurrent_modification', 'Conflict')); */
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
-}
+export { sendProblem } from '../../http/sendProblem.js';
 
 /**
  * 404 `not_found`, identical for a missing resource and another partner's, so ids cannot be probed.
@@ -49,18 +47,6 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
  */
 export function sendNotFound(reply: FastifyReply, kind: 'merchant' | 'store' | 'terminal'): FastifyReply {
   return sendProblem(reply, problem(404, 'not_found', 'Not Found', `no such ${kind}`));
-}
-
-function eventMetadata(request: FastifyRequest, principal: Principal, key: IdempotencyKeyRef | undefined): EventMetadata {
-  const carrier: Record<string, string> = {};
-  propagation.inject(otelContext.active(), carrier);
-  const traceparent = carrier.traceparent;
-  return {
-    correlationId: request.id,
-    actor: actorOf(principal),
-    ...(key === undefined ? {} : { causationId: key.key, idempotencyKey: key.key }),
-    ...(traceparent === undefined ? {} : { traceparent }),
-  };
 }
 
 export type TenancyExecution = (run: Readonly<{ metadata: EventMetadata; idempotency?: IdempotencyKeyRef }>) => Promise<CommandOutcome>;

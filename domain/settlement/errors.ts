@@ -1,7 +1,6 @@
 /**
  * Refusals of the SettlementBatch decider: stable codes from a closed union (never rename one).
- * `command/` maps them to problems: `invalid_*` 422, `batch_already_closed` 409,
- * `business_day_not_over` 422.
+ * Their HTTP statuses are in the one error→status table at the edge (command/http/domainProblems.ts).
  */
 import { DomainError } from '../shared/index.js';
 
@@ -17,13 +16,3 @@ export type SettlementErrorCode =
 export class SettlementError extends DomainError<SettlementErrorCode> {}
 
 export const isSettlementError = (value: unknown): value is SettlementError => value instanceof SettlementError;
-
-/** The HTTP status of each refusal; a `Record`, so the compiler keeps it complete. */
-export const settlementErrorStatus: Readonly<Record<SettlementErrorCode, 409 | 422>> = Object.freeze({
-  'settlement.invalid_id': 422,
-  'settlement.invalid_provider': 422,
-  'settlement.invalid_business_date': 422,
-  'settlement.invalid_timestamp': 422,
-  'settlement.batch_already_closed': 409,
-  'settlement.business_day_not_over': 422,
-});

@@ -11,7 +11,8 @@ import {
   type RegisteredClientPartner,
 } from './clientPartner.js';
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { ClientPartnerId } from './ids.js';
 import { assertNow, requireName, requireReason } from './validation.js';
 
@@ -80,7 +81,7 @@ function existing(state: ClientPartnerState, clientPartnerId: ClientPartnerId): 
   if (state.status === 'unregistered') {
     throw new TenancyError('tenancy.client_partner_not_found', `Client partner ${clientPartnerId} does not exist.`);
   }
-  invariant(state.clientPartnerId === clientPartnerId, 'A client partner command was routed to another stream.');
+  assert(state.clientPartnerId === clientPartnerId, 'A client partner command was routed to another stream.');
   return state;
 }
 
@@ -91,7 +92,7 @@ export function registerClientPartner(command: RegisterClientPartner, state: Cli
   requireName(name, 'client partner name');
   requireHmacCredentials(hmacKeyId, secretSha256Hex);
   if (state.status !== 'unregistered') {
-    invariant(state.clientPartnerId === clientPartnerId, 'A client partner command was routed to another stream.');
+    assert(state.clientPartnerId === clientPartnerId, 'A client partner command was routed to another stream.');
     const same = state.name === name && state.hmacKeyId === hmacKeyId && state.secretSha256Hex === secretSha256Hex;
     if (same) return [];
     throw new TenancyError(

@@ -16,8 +16,8 @@ import {
 } from './clientPartner.js';
 import { clientPartnerDecider, type ClientPartnerCommand } from './clientPartner.decide.js';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
-import { InvariantViolation } from './errors.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
+import { AssertionFailedError } from '../shared/domainError.js';
 import { parseClientPartnerId } from './ids.js';
 
 const spec = specify(clientPartnerDecider);
@@ -80,7 +80,7 @@ describe('ClientPartner', () => {
 
     it('treats a malformed `now` as a programmer error, not a refusal', () => {
       const command = { ...register(), data: { ...register().data, now: '2024-06-01 03:00' } };
-      expect(() => spec.given([]).when(command)).toThrow(InvariantViolation);
+      expect(() => spec.given([]).when(command)).toThrow(AssertionFailedError);
     });
   });
 

@@ -3,7 +3,7 @@
  * `evolveAll`. The decider type itself is the one of every aggregate: domain/shared/decider.ts.
  */
 import type { Decider } from '../shared/decider.js';
-import { InvariantViolation } from './errors.js';
+import { AssertionFailedError } from '../shared/domainError.js';
 
 export type { Decider } from '../shared/decider.js';
 
@@ -21,7 +21,7 @@ export function evolveAll<Command, Event, State>(
 
 /** End of a `decide` switch: the compiler proves it unreachable; at run time it is a programmer error. */
 export function unknownCommand(command: never): never {
-  throw new InvariantViolation(`Unknown tenancy command: ${String((command as { type?: unknown }).type)}`);
+  throw new AssertionFailedError(`Unknown tenancy command: ${String((command as { type?: unknown }).type)}`);
 }
 
 /**

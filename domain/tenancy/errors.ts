@@ -1,11 +1,14 @@
 /**
- * Refusals of the tenancy deciders. A `TenancyError` is an expected, business-level refusal of a
- * well-formed command (mapped to a 4xx problem by `command/`); a broken programmer assumption is an
- * `InvariantViolation` instead (mapped to a 500). The two are never mixed.
+ * Refusals of the tenancy deciders. A `TenancyError` is a `DomainError`: an expected, business-level
+ * refusal of a well-formed command (mapped to a 4xx problem at the HTTP edge); a broken programmer
+ * assumption is an `assert` failure instead (`AssertionFailedError`, a 500). The two are never mixed.
  *
- * The codes are a closed union so that the problem-details table in `command/` can be a
- * `Record<TenancyErrorCode, …>` that the compiler keeps complete. They are stable: never rename one.
+ * The codes are a closed union so that the error→status table at the HTTP edge
+ * (command/http/domainProblems.ts) is a `Record<TenancyErrorCode, …>` the compiler keeps complete.
+ * They are stable: never rename one.
  */
+import { DomainError } from '../shared/domainError.js';
+
 export type TenancyErrorCode =
   // The command is malformed in a way the edge schema should already have caught.
   | 'tenancy.invalid_id'
@@ -48,32 +51,12 @@ export type TenancyErrorCode =
   | 'tenancy.terminal_store_of_another_merchant';
 
 /**
- * An expected refusal. `detail` is a human-readable sentence safe to show to the API client: it
- * never contains a secret, a ciphertext or a key.
+ * An expected refusal: a `DomainError` of the tenancy codes (one error family for every aggregate).
+ * `detail` is a human-readable sentence safe to show to the API client: it never contains a
+ * secret, a ciphertext or a key. A broken programmer assumption is an `assert` failure instead.
  *
  * @example throw new TenancyError('tenancy.merchant_closed', 'Merchant mer_01H… is closed.');
  */
-export class TenancyError extends Error {
-  override readonly name = 'TenancyError';
+export class TenancyError extends DomainError<TenancyErrorCode> {}
 
-  constructor(
-    readonly code: TenancyErrorCode,
-    readonly detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-  }
-}
-
-/** A programmer error: the caller broke a precondition the type system could not express. */
-export class InvariantViolation extends Error {
-  override readonly name = 'InvariantViolation';
-}
-
-/**
- * Fails loudly on a broken programmer assumption (never on a client's bad input).
- *
- * @example invariant(state.merchantId === command.data.merchantId, 'command routed to the wrong stream');
- */
-export function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new InvariantViolation(message);
-}
+export const isTenancyError = (value: unknown): value is TenancyError => value instanceof TenancyError;

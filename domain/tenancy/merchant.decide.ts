@@ -7,7 +7,8 @@
  */
 import type { ClientPartnerStatus } from './clientPartner.js';
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { ClientPartnerId, MerchantId } from './ids.js';
 import {
   evolveMerchant,
@@ -67,7 +68,7 @@ function existing(state: MerchantState, merchantId: MerchantId): OnboardedMercha
   if (state.status === 'not_onboarded') {
     throw new TenancyError('tenancy.merchant_not_found', `Merchant ${merchantId} does not exist.`);
   }
-  invariant(state.merchantId === merchantId, 'A merchant command was routed to another stream.');
+  assert(state.merchantId === merchantId, 'A merchant command was routed to another stream.');
   return state;
 }
 
@@ -86,7 +87,7 @@ export function onboardMerchant(command: OnboardMerchant, state: MerchantState):
   requireName(legalName, 'legal name');
   requireName(displayName, 'display name');
   if (state.status !== 'not_onboarded') {
-    invariant(state.merchantId === merchantId, 'A merchant command was routed to another stream.');
+    assert(state.merchantId === merchantId, 'A merchant command was routed to another stream.');
     const same =
       state.clientPartnerId === clientPartnerId && state.legalName === legalName && state.displayName === displayName;
     if (same) return [];

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientPartnerStatus } from './clientPartner.js';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { parseClientPartnerId, parseMerchantId } from './ids.js';
 import { evolveMerchant, initialMerchantState, type MerchantEvent, type MerchantState } from './merchant.js';
 import { merchantDecider, type MerchantCommand } from './merchant.decide.js';

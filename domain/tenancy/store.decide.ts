@@ -16,7 +16,8 @@ import {
   storeBusinessDate,
 } from '../businessDay/index.js';
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { MerchantId, StoreId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import { evolveStore, initialStoreState, type ExistingStore, type StoreEvent, type StoreState } from './store.js';
@@ -74,7 +75,7 @@ function existing(state: StoreState, storeId: StoreId): ExistingStore {
   if (state.status === 'not_opened') {
     throw new TenancyError('tenancy.store_not_found', `Store ${storeId} does not exist.`);
   }
-  invariant(state.storeId === storeId, 'A store command was routed to another stream.');
+  assert(state.storeId === storeId, 'A store command was routed to another stream.');
   return state;
 }
 
@@ -85,7 +86,7 @@ export function openStore(command: OpenStore, state: StoreState): StoreEvent[] {
   requireName(name, 'store name');
   requireBusinessDaySettings(timeZone, cutoffMinutes);
   if (state.status !== 'not_opened') {
-    invariant(state.storeId === storeId, 'A store command was routed to another stream.');
+    assert(state.storeId === storeId, 'A store command was routed to another stream.');
     const opening = state.businessDaySchedule[0];
     const same =
       state.merchantId === merchantId &&

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, storeBusinessDate, type BusinessDaySchedule } from '../businessDay/index.js';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { parseMerchantId, parseStoreId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import type { StoreEvent, StoreState } from './store.js';

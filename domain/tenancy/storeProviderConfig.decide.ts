@@ -8,7 +8,8 @@
  * read by the command handler from the Store stream.
  */
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { StoreId, StoreProviderConfigId } from './ids.js';
 import type { ProviderCode } from './providerCode.js';
 import type { StoreStatus } from './store.js';
@@ -78,7 +79,7 @@ export type StoreProviderConfigCommand =
 ////////// Guards
 
 function assertAddress(state: ConfiguredStoreProviderConfig, { storeId, providerCode }: Address): void {
-  invariant(
+  assert(
     state.storeId === storeId && state.providerCode === providerCode,
     'A store provider config command was routed to another stream.',
   );

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { parseStoreId, parseStoreProviderConfigId } from './ids.js';
 import type { StoreStatus } from './store.js';
 import type { EncryptedCredentials, ProviderFees, StoreProviderConfigEvent } from './storeProviderConfig.js';

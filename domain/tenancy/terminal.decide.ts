@@ -7,7 +7,8 @@
  * ReactivateTerminal) and the merchant's status (RegisterTerminal, ReactivateTerminal).
  */
 import { unknownCommand, type Decider } from './decider.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 import type { MerchantId, StoreId, TerminalId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import type { StoreStatus } from './store.js';
@@ -84,7 +85,7 @@ function existing(state: TerminalState, terminalId: TerminalId): RegisteredTermi
   if (state.status === 'unregistered') {
     throw new TenancyError('tenancy.terminal_not_found', `Terminal ${terminalId} does not exist.`);
   }
-  invariant(state.terminalId === terminalId, 'A terminal command was routed to another stream.');
+  assert(state.terminalId === terminalId, 'A terminal command was routed to another stream.');
   return state;
 }
 
@@ -105,7 +106,7 @@ export function registerTerminal(command: RegisterTerminal, state: TerminalState
   }
   requirePublicKey(publicKey);
   if (state.status !== 'unregistered') {
-    invariant(state.terminalId === terminalId, 'A terminal command was routed to another stream.');
+    assert(state.terminalId === terminalId, 'A terminal command was routed to another stream.');
     const same =
       state.deviceUuid === deviceUuid &&
       state.publicKey === publicKey &&

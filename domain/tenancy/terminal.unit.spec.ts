@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evolveAll } from './decider.js';
-import { runCommands, specify } from './deciderSpecification.js';
+import { runCommands, specify } from '../shared/testing/deciderSpec.js';
 import { parseMerchantId, parseStoreId, parseTerminalId, type MerchantId, type StoreId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import type { StoreStatus } from './store.js';

@@ -4,7 +4,8 @@
  * control characters; the edge schema enforces the same limits.
  */
 import { isInstant } from '../businessDay/index.js';
-import { invariant, TenancyError } from './errors.js';
+import { assert } from '../shared/domainError.js';
+import { TenancyError } from './errors.js';
 
 export const NAME_LENGTH_MAX = 200;
 export const REASON_LENGTH_MAX = 500;
@@ -40,5 +41,5 @@ export function requireReason(value: string): void {
  * @example assertNow(command.data.now)
  */
 export function assertNow(now: string): void {
-  invariant(isInstant(now), `now must be an ISO-8601 UTC instant such as 2024-06-01T03:00:00Z, got "${now}"`);
+  assert(isInstant(now), `now must be an ISO-8601 UTC instant such as 2024-06-01T03:00:00Z, got "${now}"`);
 }

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authConfig } from '../../http/authConfig.js';
-import { problem, problemSchema, type Problem } from '../../schemas/problem.js';
+import { sendProblem } from '../../http/sendProblem.js';
+import { problem, problemSchema } from '../../schemas/problem.js';
 import { settlementBatchParamsSchema, settlementBatchReportSchema, settlementDayListSchema, settlementListQuerySchema } from '../../schemas/settlement.js';
 import { queryScopeOf } from '../queryScope.js';
 import type { ReadModels } from '../../schemas/readModels/readModels.js';
@@ -12,10 +13,6 @@ import { listSettlementDays, readSettlementBatch } from './settlementReports.js'
 export type SettlementQueryDependencies = Readonly<{ readModels: ReadModels }>;
 
 const SETTLEMENT_SECURITY = [{ partnerHmac: [] }, { staffBearer: [] }];
-
-function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
-}
 
 /**
  * The caller's client partner id and, for a merchant reader, the one merchant it may see; the routes

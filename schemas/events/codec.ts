@@ -102,9 +102,8 @@ export function defineEventCodec<Event extends EventShape>(definition: EventCode
   }
   const eventTypes = Object.keys(schemas) as Event['type'][];
   const schemaOf = new Map<string, z.ZodType>(eventTypes.map((type) => [type, schemas[type]]));
-  const parsers = new Map<string, z.ZodType>(eventTypes.map((type) => [type, z.object({ type: z.literal(type), data: schemas[type] })]));
   const decode = (recorded: StoredEventRow): Event => {
-    const parser = parsers.get(recorded.type);
+    const parser = schemaOf.get(recorded.type);
     if (parser === undefined) throw new UndecodableEventError(recorded, `not a ${aggregate} event type`);
     if (!Number.isInteger(recorded.schemaVersion) || recorded.schemaVersion < 1 || recorded.schemaVersion > schemaVersion) {
       throw new UndecodableEventError(recorded, `unknown schema version (this code reads ${aggregate} events up to v${schemaVersion})`);
@@ -115,10 +114,10 @@ export function defineEventCodec<Event extends EventShape>(definition: EventCode
       if (upcast === undefined) throw new UndecodableEventError(recorded, `no upcaster from v${version}`);
       data = upcast(recorded.type, data);
     }
-    // `parser` is the schema of `Event`'s member of this type (built from `schemas` above).
-    const parsed = (parser as z.ZodType<Event>).safeParse({ type: recorded.type, data });
+    const parsed = parser.safeParse(data);
     if (!parsed.success) throw new UndecodableEventError(recorded, `payload refused: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
-    return parsed.data;
+    // `parser` is `schemas[recorded.type]`: the data of `Event`'s member of this type.
+    return { type: recorded.type, data: parsed.data } as Event;
   };
   const encode = (event: Event): EncodedEvent => {
     if (!schemaOf.has(event.type)) throw new TypeError(`${aggregate} codec: cannot encode ${event.type}`);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../domainError.js';
-import { deciderSpec } from './deciderSpec.js';
+import { deciderSpec, runCommands, specify } from './deciderSpec.js';
 
 type Command = Readonly<{ type: 'Add'; amount: number }> | Readonly<{ type: 'Refuse' }> | Readonly<{ type: 'Crash' }>;
 type Event = Readonly<{ type: 'Added'; total: number }>;
@@ -69,5 +69,33 @@ describe('deciderSpec', () => {
     ],
   ])('fails on %s', (_name, specification) => {
     expect(specification).toThrow();
+  });
+});
+
+describe('specify and runCommands', () => {
+  it('give the events or the refusal code as values, fold the given events, and let other errors through', () => {
+    const spec = specify(counter);
+    expect(spec.given([{ type: 'Added', total: 5 }]).when({ type: 'Add', amount: 2 })).toEqual({ events: [{ type: 'Added', total: 7 }] });
+    expect(spec.given([]).when({ type: 'Refuse' })).toEqual({ refused: 'counter.refused' });
+    expect(() => spec.given([]).when({ type: 'Crash' })).toThrow(TypeError);
+  });
+
+  it('hand decide a frozen state, so a decider that mutates its input fails', () => {
+    const mutating = {
+      initialState: () => ({ total: 0 }),
+      evolve: (_state: { total: number }, event: Event) => ({ total: event.total }),
+      decide: (_command: Command, state: { total: number }): Event[] => {
+        state.total += 1;
+        return [];
+      },
+    };
+    expect(() => specify(mutating).given([]).when({ type: 'Add', amount: 1 })).toThrow(TypeError);
+  });
+
+  it('runCommands decides and applies in order, re-deciding each accepted command on the state after it', () => {
+    const result = runCommands(counter, [{ type: 'Add', amount: 2 }, { type: 'Refuse' }, { type: 'Add', amount: 3 }]);
+    expect(result.state).toBe(5);
+    expect(result.steps.map((step) => step.outcome)).toEqual([{ events: [{ type: 'Added', total: 2 }] }, { refused: 'counter.refused' }, { events: [{ type: 'Added', total: 5 }] }]);
+    expect(result.steps[1]?.reissue).toBeUndefined();
   });
 });
