@@ -65,7 +65,7 @@ type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
 
 /** A route that spells out its `security` in its schema keeps it; the others get `securityOf(config)`. */
 function isSecurityList(value: unknown): value is SecurityRequirement[] {
-  return Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry).every((scopes) => Array.isArray(scopes)));
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry as Record<string, unknown>).every((scopes) => Array.isArray(scopes)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainProblem, storedEventLogFields, undecodableEventProblem } from './domainProblems.js';
 import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';

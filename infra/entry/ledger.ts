@@ -85,7 +85,10 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerOperatorRoutes(app, context);
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerProjectionRoutes(app, projections);
-  const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: (error) => logger.warn({ err: error }, 'nonce pruning failed') });
+  const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: (error) => {
+      logger.warn({ err: error }, 'nonce pruning failed');
+    },
+  });
   const relay = startRelay({
     client,
     store,
@@ -117,7 +120,9 @@ async function openStores(config: LedgerConfig, logger: FastifyBaseLogger, metri
     });
     logger.info({ applied, database: client.kind }, 'database ready');
     const selected = await selectEventStore(config, client, {
-      onCompletionError: (error) => logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it'),
+      onCompletionError: (error) => {
+        logger.warn({ err: error }, 'events stored but their idempotency key not completed; the next begin of the key completes it');
+      },
       onBatch: (batch) => {
         metrics.observeAppendBatch(batch);
       },

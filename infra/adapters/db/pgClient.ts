@@ -13,26 +13,9 @@ export type PgClientOptions = Readonly<{
 }>;
 
 /** node-postgres behind the SqlClient port, with a pool and a dedicated LISTEN connection. */
-export function createPgClient(options: PgClientOptions): SqlClient {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.poolSizeMax,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: options.statementTimeoutMs,
-    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
-    application_name: options.applicationName,
-  });
-  // A dropped idle connection is replaced on the next checkout; the error must not crash the process.
-  pool.on('error', () => undefined);
-  // Nor may one that dies while checked out (pg-pool listens only while a client is idle):
-  // withSession reports it through its `lost` signal, a running statement through its rejection.
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-  });
-  const listenings = new Set<() => Promise<void>>();
-
-  const session = (client: pg.PoolClient | pg.Pool): SqlSession => ({
+/** Statements on the pool or one checked-out client; a lost connection becomes StoreUnavailableError. */
+function session(client: pg.PoolClient | pg.Pool): SqlSession {
+  return {
     async query<Row extends SqlRow>(text: string, params?: readonly unknown[]) {
       try {
         const result = await client.query<Row>(text, params === undefined ? undefined : [...params]);
@@ -58,37 +41,61 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       const results = Array.isArray(result) ? (result as pg.QueryResult[]) : [result as pg.QueryResult];
       return results.map((entry) => entry.rows as SqlRow[]);
     },
+  };
+}
+
+/** Holds one pooled client for `work`, with a `lost` signal that fires the moment its connection dies. */
+async function withPooledSession<T>(pool: pg.Pool, work: (session: SqlSession, lost: AbortSignal) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw asStoreUnavailable(error);
+  }
+  const lost = new AbortController();
+  const onError = (error: Error): void => {
+    lost.abort(asStoreUnavailable(error));
+  };
+  client.on('error', onError);
+  let broken = false;
+  try {
+    return await work(session(client), lost.signal);
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    // A session that failed mid-work may still hold a transaction or a lock: discard it.
+    client.release(broken || lost.signal.aborted);
+  }
+}
+
+export function createPgClient(options: PgClientOptions): SqlClient {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSizeMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
+    application_name: options.applicationName,
   });
+  // A dropped idle connection is replaced on the next checkout; the error must not crash the process.
+  pool.on('error', () => undefined);
+  // Nor may one that dies while checked out (pg-pool listens only while a client is idle):
+  // withSession reports it through its `lost` signal, a running statement through its rejection.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  const listenings = new Set<() => Promise<void>>();
+
 
   return {
     kind: 'postgres',
     concurrencyMax: options.poolSizeMax,
     ...session(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    async withSession(work) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw asStoreUnavailable(error);
-      }
-      const lost = new AbortController();
-      const onError = (error: Error): void => {
-        lost.abort(asStoreUnavailable(error));
-      };
-      client.on('error', onError);
-      let broken = false;
-      try {
-        return await work(session(client), lost.signal);
-      } catch (error) {
-        broken = true;
-        throw error;
-      } finally {
-        client.removeListener('error', onError);
-        // A session that failed mid-work may still hold a transaction or a lock: discard it.
-        client.release(broken || lost.signal.aborted);
-      }
-    },
+    withSession: (work) => withPooledSession(pool, work),
     async listen(channel, onNotify) {
       const unlisten = await listenReconnecting(options, channel, onNotify);
       const stop = async (): Promise<void> => {

@@ -29,7 +29,8 @@ function closedAsUnavailable(error: unknown): unknown {
   return error;
 }
 
-export async function createPgliteClient(dataDir: string | undefined, options: PgliteClientOptions = {}): Promise<SqlClient> {
+/** Opens PGlite in `dataDir` (locked, owner-only) or in memory. */
+async function openPglite(dataDir: string | undefined, options: PgliteClientOptions): Promise<Readonly<{ db: PGlite; lock: DirectoryLock | undefined }>> {
   const fixed: string[] = [];
   if (dataDir !== undefined) {
     restrictUmask();
@@ -45,8 +46,13 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
     throw error;
   }
   if (fixed.length > 0) options.onPermissionsFixed?.(fixed);
+  return { db, lock };
+}
+
+/** One queue for every caller of the single embedded session; a statement after close fails as unavailable. */
+function serialized(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+  return <T>(work: () => Promise<T>): Promise<T> => {
     const guarded = async (): Promise<T> => {
       try {
         return await work();
@@ -58,7 +64,10 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
     tail = run.catch(() => undefined);
     return run;
   };
-  const direct: SqlSession = {
+}
+
+function directSession(db: PGlite): SqlSession {
+  return {
     async query<Row extends SqlRow>(text: string, params?: readonly unknown[]) {
       const result = await db.query<Row>(text, params === undefined ? undefined : [...params]);
       return result.rows;
@@ -71,6 +80,12 @@ export async function createPgliteClient(dataDir: string | undefined, options: P
       return results.map((entry) => entry.rows as SqlRow[]);
     },
   };
+}
+
+export async function createPgliteClient(dataDir: string | undefined, options: PgliteClientOptions = {}): Promise<SqlClient> {
+  const { db, lock } = await openPglite(dataDir, options);
+  const exclusive = serialized();
+  const direct = directSession(db);
 
   return {
     kind: 'pglite',

@@ -136,62 +136,9 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
     return runner;
   };
 
-  const readModels: ReadModels = {
-    db: createReadKysely(client),
-    async servingSchema(projection) {
-      const cached = schemaCache.get(projection);
-      if (cached !== undefined && Date.now() - cached.at < cacheMs) return cached.schema;
-      const schema = await servingSchemaOf(client, projection);
-      if (schema === undefined) throw new ReadModelUnavailableError(projection);
-      schemaCache.set(projection, { schema, at: Date.now() });
-      return schema;
-    },
-  };
+  const readModels = servingReadModels(client, cacheMs, schemaCache);
+  const statusOf = (runner: ProjectionRunner): Promise<ProjectionStatus> => projectionStatusOf({ client, logQueries }, runner);
 
-  async function progress(runner: ProjectionRunner, worker: GenerationWorker | undefined, stored: { generation: number; version: number; position: LogPosition; eventsApplied: number } | undefined): Promise<GenerationProgress | null> {
-    if (stored === undefined) return null;
-    const checkpoint = worker?.checkpoint ?? stored.position;
-    const prefixes = runner.projector.filter.streamPrefixes ?? [];
-    const backlog = await logQueries.backlogAfter(checkpoint, prefixes);
-    const secondsBehind = backlog.oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(backlog.oldestRecordedAt)) / 1000);
-    let state: GenerationProgress['state'];
-    if (worker !== undefined) state = worker.state;
-    else if (runner.state === 'active') state = 'frozen';
-    else state = 'not_running_here';
-    return {
-      generation: stored.generation,
-      version: stored.version,
-      state,
-      checkpoint: formatPosition(checkpoint),
-      events_behind: backlog.events,
-      seconds_behind: Math.round(secondsBehind * 1000) / 1000,
-      events_per_second: worker?.meter.perSecond() ?? 0,
-      events_applied: stored.eventsApplied,
-    };
-  }
-
-  async function statusOf(runner: ProjectionRunner): Promise<ProjectionStatus> {
-    const generations = await liveGenerations(client, runner.projector.name);
-    const servingRow = generations.find((generation) => generation.state === 'serving');
-    const buildingRow = generations.find((generation) => generation.state === 'building');
-    const servingWorker = runner.serving.worker;
-    const buildingWorker = runner.building;
-    const [serving, rebuild, parked] = await Promise.all([
-      progress(runner, servingWorker, servingRow),
-      progress(runner, buildingWorker, buildingRow),
-      listParked(client, runner.projector.name),
-    ]);
-    return {
-      name: runner.projector.name,
-      version: runner.projector.version,
-      state: overallState(runner, servingWorker, buildingWorker),
-      serving,
-      rebuild,
-      lag_ms: servingWorker?.lag.quantiles() ?? null,
-      last_error: buildingWorker?.lastError ?? servingWorker?.lastError ?? null,
-      parked_events: parked.filter((event) => event.resolution === null).map(parkedView),
-    };
-  }
 
   return {
     readModels,
@@ -217,6 +164,68 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
       await locks.close();
     },
+  };
+}
+
+type StatusSources = Readonly<{ client: SqlClient; logQueries: LogQueries }>;
+
+/** The read models' serving schemas, looked up (and cached for `cacheMs`) per projection. */
+function servingReadModels(client: SqlClient, cacheMs: number, schemaCache: Map<string, { schema: string; at: number }>): ReadModels {
+  return {
+    db: createReadKysely(client),
+    async servingSchema(projection) {
+      const cached = schemaCache.get(projection);
+      if (cached !== undefined && Date.now() - cached.at < cacheMs) return cached.schema;
+      const schema = await servingSchemaOf(client, projection);
+      if (schema === undefined) throw new ReadModelUnavailableError(projection);
+      schemaCache.set(projection, { schema, at: Date.now() });
+      return schema;
+    },
+  };
+}
+
+async function progress(deps: StatusSources, runner: ProjectionRunner, worker: GenerationWorker | undefined, stored: { generation: number; version: number; position: LogPosition; eventsApplied: number } | undefined): Promise<GenerationProgress | null> {
+  if (stored === undefined) return null;
+  const checkpoint = worker?.checkpoint ?? stored.position;
+  const prefixes = runner.projector.filter.streamPrefixes ?? [];
+  const backlog = await deps.logQueries.backlogAfter(checkpoint, prefixes);
+  const secondsBehind = backlog.oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(backlog.oldestRecordedAt)) / 1000);
+  let state: GenerationProgress['state'];
+  if (worker !== undefined) state = worker.state;
+  else if (runner.state === 'active') state = 'frozen';
+  else state = 'not_running_here';
+  return {
+    generation: stored.generation,
+    version: stored.version,
+    state,
+    checkpoint: formatPosition(checkpoint),
+    events_behind: backlog.events,
+    seconds_behind: Math.round(secondsBehind * 1000) / 1000,
+    events_per_second: worker?.meter.perSecond() ?? 0,
+    events_applied: stored.eventsApplied,
+  };
+}
+
+async function projectionStatusOf(deps: StatusSources, runner: ProjectionRunner): Promise<ProjectionStatus> {
+  const generations = await liveGenerations(deps.client, runner.projector.name);
+  const servingRow = generations.find((generation) => generation.state === 'serving');
+  const buildingRow = generations.find((generation) => generation.state === 'building');
+  const servingWorker = runner.serving.worker;
+  const buildingWorker = runner.building;
+  const [serving, rebuild, parked] = await Promise.all([
+    progress(deps, runner, servingWorker, servingRow),
+    progress(deps, runner, buildingWorker, buildingRow),
+    listParked(deps.client, runner.projector.name),
+  ]);
+  return {
+    name: runner.projector.name,
+    version: runner.projector.version,
+    state: overallState(runner, servingWorker, buildingWorker),
+    serving,
+    rebuild,
+    lag_ms: servingWorker?.lag.quantiles() ?? null,
+    last_error: buildingWorker?.lastError ?? servingWorker?.lastError ?? null,
+    parked_events: parked.filter((event) => event.resolution === null).map(parkedView),
   };
 }
 
