@@ -1,18 +1,13 @@
 /**
  * Stored ClientReference events, schema version 1: the permanent reservation of a store's
- * `client_reference_id` for one intent (command/paymentIntent/reserveClientReference.ts writes it).
- * The event type lives here until the reservation becomes a decider of its own (issue 8 item 3).
+ * `client_reference_id` for one intent, decided by domain/clientReference (written only by an
+ * accepted create).
  */
 import { z } from 'zod';
+import { CLIENT_REFERENCE_STREAM_PREFIX, type ClientReferenceEvent, type ClientReferenceReserved } from '../../domain/clientReference/index.js';
 import { defineEventCodec, type EventSchemas } from './codec.js';
 
-export const CLIENT_REFERENCE_STREAM_PREFIX = 'ClientReference-';
-
-export type ClientReferenceReserved = Readonly<{
-  type: 'ClientReferenceReserved';
-  data: Readonly<{ paymentIntentId: string; scope: string; key: string }>;
-}>;
-export type ClientReferenceEvent = ClientReferenceReserved;
+export { CLIENT_REFERENCE_STREAM_PREFIX, type ClientReferenceEvent, type ClientReferenceReserved };
 
 const schemas = {
   ClientReferenceReserved: z.object({ paymentIntentId: z.string(), scope: z.string(), key: z.string() }),

@@ -3,12 +3,14 @@
  * stored event it folds and encodes every event it appends through it (ARCHITECTURE.md §2).
  * `register` ties a decider's event type to its codec's, so the lookup below returns the right one.
  */
+import { clientReferenceDecider } from '../../domain/clientReference/index.js';
 import { paymentIntentDecider } from '../../domain/paymentIntent/index.js';
 import { settlementBatchDecider } from '../../domain/settlement/index.js';
 import type { Decider } from '../../domain/shared/index.js';
 import { clientPartnerDecider, merchantDecider, storeDecider, storeProviderConfigDecider, terminalDecider } from '../../domain/tenancy/index.js';
 import {
   clientPartnerCodec,
+  clientReferenceCodec,
   merchantCodec,
   paymentIntentCodec,
   settlementBatchCodec,
@@ -30,6 +32,7 @@ function register<Command, Event extends EventShape, State>(decider: Decider<Com
 }
 
 register(paymentIntentDecider, paymentIntentCodec);
+register(clientReferenceDecider, clientReferenceCodec);
 register(clientPartnerDecider, clientPartnerCodec);
 register(merchantDecider, merchantCodec);
 register(storeDecider, storeCodec);
