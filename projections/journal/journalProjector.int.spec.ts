@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
+import { paymentIntentCodec } from '../../schemas/events/index.js';
 import { createTestClient } from '../../test/support/database.js';
 import { createProjectionSandbox, recorded, type ProjectionSandbox } from '../../test/support/projectionSandbox.js';
 import { journalProjector } from './journalProjector.js';
@@ -70,7 +70,7 @@ describe('journal projector', () => {
     );
     expect(accounts).toEqual(fromPostings);
     const book = new JournalBook(JOURNAL_LOG_FEES);
-    for (const event of log) if (event.stream.startsWith('PaymentIntent-')) book.post({ type: event.type, data: event.data } as unknown as PaymentIntentEvent, event.id);
+    for (const event of log) if (paymentIntentCodec.owns(event.stream)) book.post(paymentIntentCodec.decode(event), event.id);
     const expected = [...book.balances().values()]
       .map(({ account, currency, balances }) => ({ account: account.path, currency, posted_debits: `${balances.postedDebits}`, posted_credits: `${balances.postedCredits}`, pending_debits: `${balances.pendingDebits}`, pending_credits: `${balances.pendingCredits}` }))
       .sort((left, right) => (left.account < right.account ? -1 : 1));
@@ -142,8 +142,9 @@ describe('journal projector', () => {
     const book = (until: string) => {
       const journal = new JournalBook(JOURNAL_LOG_FEES);
       for (const event of log) {
-        const data = event.data as { occurredAt?: string };
-        if (event.stream.startsWith('PaymentIntent-') && data.occurredAt !== undefined && data.occurredAt <= until) journal.post({ type: event.type, data: event.data } as unknown as PaymentIntentEvent, event.id);
+        if (!paymentIntentCodec.owns(event.stream)) continue;
+        const decoded = paymentIntentCodec.decode(event);
+        if (decoded.data.occurredAt <= until) journal.post(decoded, event.id);
       }
       return [...journal.balances().values()].filter(({ account }) => account.path.endsWith(':cash:drawer')).map(({ account, balances }) => ({ account: account.path, posted: `${balances.postedDebits - balances.postedCredits}` }));
     };
