@@ -65,7 +65,7 @@ export async function verifyStream(store: EventStore, stream: string, pageSize =
  */
 export async function verifyLog(
   store: EventStore,
-  options: Readonly<{ from?: LogPosition; streamPrefixes?: readonly string[]; pageSize?: number }> = {},
+  options: Readonly<{ from?: LogPosition; streamPrefixes?: readonly string[]; pageSize?: number; onProgress?: (eventsChecked: number) => void }> = {},
 ): Promise<VerifyReport> {
   const heads = new Map<string, StreamHead>();
   const pageSize = options.pageSize ?? 1_000;
@@ -80,6 +80,7 @@ export async function verifyLog(
       heads.set(event.stream, { revision: event.revision, hash: event.hash });
       checked += 1;
     }
+    options.onProgress?.(checked);
     if (page.checkpoint.commit === position.commit && page.checkpoint.prepare === position.prepare) {
       return { ok: true, streamsChecked: heads.size, eventsChecked: checked };
     }
