@@ -31,12 +31,17 @@ export async function exportBundle(options: ExportOptions): Promise<ExportSummar
   const write = async (text: string): Promise<void> => {
     if (!file.write(text)) await once(file, 'drain');
   };
+  const read = (from: LogPosition) => options.store.readAll({ from, maxCount: options.pageSize ?? 5_000 });
   let position = options.from;
   let events = 0;
   const streams = new Set<string>();
+  // The next page is read while this one is hashed and written.
+  let next = comparePositions(position, to) < 0 ? read(position) : undefined;
   try {
-    while (comparePositions(position, to) < 0) {
-      const page = await options.store.readAll({ from: position, maxCount: options.pageSize ?? 5_000 });
+    while (next !== undefined) {
+      const page = await next;
+      const moved = comparePositions(page.checkpoint, position) !== 0;
+      next = moved && comparePositions(page.checkpoint, to) < 0 ? read(page.checkpoint) : undefined;
       let text = '';
       for (const event of page.events) {
         if (comparePositions(event.position, to) > 0) break;
@@ -46,7 +51,6 @@ export async function exportBundle(options: ExportOptions): Promise<ExportSummar
       }
       await write(text);
       options.onProgress?.(events);
-      if (comparePositions(page.checkpoint, position) === 0) break;
       position = page.checkpoint;
     }
     await write(writer.manifest({ from: formatPosition(options.from), to: formatPosition(to), createdAt: options.now().toISOString(), readModels: await readModelDigests(options.client) }));
