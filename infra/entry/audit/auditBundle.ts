@@ -1,11 +1,11 @@
 /**
  * The audit bundle (docs/audit.md): NDJSON, one event per line, then one manifest line.
  *
- * - Event line: the event as an auditor sees it (`toAuditEvent`) plus `line_hash` =
- *   SHA-256(previous line_hash ‖ canonical JSON of the event's fields), 64 zeros before the first.
- *   The event's own `hash` covers its content (the store's chain); `line_hash` also covers position,
- *   revision, prev_hash and hash, and the order of lines, so any changed byte of a line breaks at
- *   that line and names its event.
+ * - Event line: the event as an auditor sees it (`toAuditEvent`) as JSON, with a last field
+ *   `line_hash` = SHA-256(previous line_hash ‖ the line's bytes without that field, i.e. the JSON
+ *   of the event alone), 64 zeros before the first. The event's own `hash` covers its content (the
+ *   store's chain); `line_hash` covers every byte of the line and the order of lines, so any
+ *   changed byte of a line breaks at that line and names its event.
  * - Manifest line (`"kind":"manifest"`): the range, counts, the first link of each stream in the
  *   bundle (`anchors`: revision and prev_hash — the bundle cannot check links before its range),
  *   the chain head of each stream (`heads`), the last `line_hash`, and the read-model digests.
@@ -16,8 +16,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { JsonValue } from '../../../domain/eventStore/index.js';
-import { canonicalEventText, canonicalJson, comparePositions, GENESIS_HASH, parsePosition } from '../../../domain/eventStore/index.js';
+import { canonicalEventText, comparePositions, GENESIS_HASH, parsePosition } from '../../../domain/eventStore/index.js';
 import { chainHash } from '../../adapters/eventStore/hashChain.js';
 import type { AuditEvent } from './auditLog.js';
 import type { ProjectionDigest } from './readModelDigests.js';
@@ -45,10 +44,20 @@ export type BundleManifest = Readonly<{
 
 export type BundleLine = AuditEvent & Readonly<{ line_hash: string }>;
 
-/** The line hash of an event after `previousLineHash`. */
-export function lineHash(previousLineHash: string, event: AuditEvent): string {
-  const fields = [event.position, event.stream, event.revision, event.id, event.type, event.schema_version, event.data, event.metadata, event.recorded_at, event.prev_hash, event.hash] as JsonValue;
-  return createHash('sha256').update(previousLineHash, 'hex').update(canonicalJson(fields), 'utf8').digest('hex');
+const LINE_HASH_FIELD = ',"line_hash":"';
+/** `,"line_hash":"` + 64 hex + `"}`: the fixed-length end of every event line. */
+const LINE_HASH_SUFFIX_LENGTH = LINE_HASH_FIELD.length + 64 + 2;
+
+/** The line hash of an event line whose JSON without `line_hash` is `body`. */
+export function lineHash(previousLineHash: string, body: string): string {
+  return createHash('sha256').update(previousLineHash, 'hex').update(body, 'utf8').digest('hex');
+}
+
+/** The JSON of the event alone (the bytes `line_hash` covers), or undefined when the line does not end with a line hash. */
+function lineBody(text: string): string | undefined {
+  const suffix = text.slice(-LINE_HASH_SUFFIX_LENGTH);
+  if (!suffix.startsWith(LINE_HASH_FIELD) || !suffix.endsWith('"}')) return undefined;
+  return `${text.slice(0, -LINE_HASH_SUFFIX_LENGTH)}}`;
 }
 
 /** Builds a bundle line by line (the exporter feeds it events in log order). */
@@ -62,13 +71,14 @@ export class BundleWriter {
 
   /** The NDJSON line of `event` (with its newline). */
   line(event: AuditEvent): string {
-    this.previous = lineHash(this.previous, event);
+    const body = JSON.stringify(event);
+    this.previous = lineHash(this.previous, body);
     this.count += 1;
     this.first ??= event.position;
     this.last = event.position;
     this.anchors[event.stream] ??= { revision: event.revision, prev_hash: event.prev_hash };
     this.heads[event.stream] = { revision: event.revision, hash: event.hash };
-    return `${JSON.stringify({ ...event, line_hash: this.previous })}\n`;
+    return `${body.slice(0, -1)}${LINE_HASH_FIELD}${this.previous}"}\n`;
   }
 
   manifest(range: Readonly<{ from: string; to: string; createdAt: string; readModels: readonly ProjectionDigest[] }>): string {
@@ -98,9 +108,11 @@ const idInLine = (text: string): string | null => /"id":"([0-9a-f-]{36})"/.exec(
 
 type Verifying = { previous: string; count: number; lastPosition: string | null; heads: Map<string, StreamLink>; anchors: Map<string, StreamAnchor> };
 
-/** Checks one event line; returns the reason it fails, or undefined. */
-function checkLine(state: Verifying, line: BundleLine): string | undefined {
-  const expectedLine = lineHash(state.previous, line);
+/** Checks one event line (`text` as read); returns the reason it fails, or undefined. */
+function checkLine(state: Verifying, line: BundleLine, text: string): string | undefined {
+  const body = lineBody(text);
+  if (body === undefined) return 'line_hash_mismatch: the line does not end with its line_hash';
+  const expectedLine = lineHash(state.previous, body);
   const position = parsePosition(line.position);
   if (position === undefined) return `position ${line.position} is not a log position`;
   if (state.lastPosition !== null && comparePositions(position, parsePosition(state.lastPosition) ?? position) <= 0) return `position ${line.position} is not after ${state.lastPosition}`;
@@ -139,7 +151,7 @@ export async function verifyBundle(file: string, onProgress?: (eventsChecked: nu
       manifest = parsed;
       continue;
     }
-    const reason = checkLine(state, parsed);
+    const reason = checkLine(state, parsed, text);
     if (reason !== undefined) return fail({ line: lineNumber, event_id: parsed.id, stream: parsed.stream, revision: parsed.revision, reason });
     state.previous = parsed.line_hash;
     state.count += 1;
