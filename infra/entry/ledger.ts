@@ -23,6 +23,7 @@ import { registerHealthRoutes } from './routes/healthRoutes.js';
 import { registerOpenApi } from '../../http/openApi.js';
 import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.js';
 import { registerStaffCredentialRoutes } from './routes/staffCredentialRoutes.js';
+import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { newPrefixedId, newUuid } from '../adapters/ids.js';
@@ -85,6 +86,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerOperatorRoutes(app, context);
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerProjectionRoutes(app, projections);
+  registerAuditRoutes(app, { store, client });
   const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: (error) => {
       logger.warn({ err: error }, 'nonce pruning failed');
     },

@@ -60,6 +60,11 @@ export class TenancyReference {
 
   private constructor() {}
 
+  /** A reference that knows nothing yet, fed only by `observe` (an as-of fold over the log, infra/entry/audit). */
+  static empty(): TenancyReference {
+    return new TenancyReference();
+  }
+
   /** Loads the stored facts of every store and provider configuration `events` mention. */
   static async load(sql: ProjectionSql, events: readonly RecordedEvent[]): Promise<TenancyReference> {
     const reference = new TenancyReference();

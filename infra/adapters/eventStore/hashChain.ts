@@ -65,24 +65,31 @@ export async function verifyStream(store: EventStore, stream: string, pageSize =
  */
 export async function verifyLog(
   store: EventStore,
-  options: Readonly<{ from?: LogPosition; streamPrefixes?: readonly string[]; pageSize?: number }> = {},
+  options: Readonly<{ from?: LogPosition; streamPrefixes?: readonly string[]; pageSize?: number; onProgress?: (eventsChecked: number) => void }> = {},
 ): Promise<VerifyReport> {
   const heads = new Map<string, StreamHead>();
   const pageSize = options.pageSize ?? 1_000;
+  const filter = options.streamPrefixes === undefined ? undefined : { streamPrefixes: options.streamPrefixes };
+  const read = (from: LogPosition) => store.readAll(filter === undefined ? { from, maxCount: pageSize } : { from, maxCount: pageSize, filter });
   let position = options.from ?? LOG_START;
   let checked = 0;
+  // The next page is read while this one is hashed (I/O and CPU overlap); a break discards it.
+  let next = read(position);
   for (;;) {
-    const filter = options.streamPrefixes === undefined ? undefined : { streamPrefixes: options.streamPrefixes };
-    const page = await store.readAll(filter === undefined ? { from: position, maxCount: pageSize } : { from: position, maxCount: pageSize, filter });
+    const page = await next;
+    const moved = page.checkpoint.commit !== position.commit || page.checkpoint.prepare !== position.prepare;
+    if (moved) next = read(page.checkpoint);
     for (const event of page.events) {
       const reason = checkLink(heads.get(event.stream), event);
-      if (reason !== undefined) return { ok: false, streamsChecked: heads.size, eventsChecked: checked, firstBreak: toBreak(event, reason) };
+      if (reason !== undefined) {
+        await next.catch(() => undefined);
+        return { ok: false, streamsChecked: heads.size, eventsChecked: checked, firstBreak: toBreak(event, reason) };
+      }
       heads.set(event.stream, { revision: event.revision, hash: event.hash });
       checked += 1;
     }
-    if (page.checkpoint.commit === position.commit && page.checkpoint.prepare === position.prepare) {
-      return { ok: true, streamsChecked: heads.size, eventsChecked: checked };
-    }
+    options.onProgress?.(checked);
+    if (!moved) return { ok: true, streamsChecked: heads.size, eventsChecked: checked };
     position = page.checkpoint;
   }
 }
