@@ -18,6 +18,7 @@ export type AuthProblemCode =
   | 'token_expired'
   | 'terminal_deactivated'
   | 'invalid_operator_secret'
+  | 'operator_access_disabled'
   | 'credential_revoked'
   | 'read_only_role'
   | 'forbidden';
@@ -33,6 +34,7 @@ const STATUS: Record<AuthProblemCode, 401 | 403> = {
   token_expired: 401,
   terminal_deactivated: 403,
   invalid_operator_secret: 401,
+  operator_access_disabled: 401,
   credential_revoked: 401,
   read_only_role: 403,
   forbidden: 403,

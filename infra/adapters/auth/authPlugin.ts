@@ -79,9 +79,10 @@ export function registerAuthentication(app: FastifyInstance, authentication: Aut
 
 type Declaration = Readonly<{ modes: readonly AuthMode[]; staff: readonly StaffRole[]; presented: AuthOutcome | undefined }>;
 
-const credentialsHint = (declaration: Declaration): string => {
+const credentialsHint = (declaration: Declaration, operatorSecretConfigured: boolean): string => {
   const staff = 'a staff credential (Authorization: Bearer stf_…)';
-  if (declaration.modes.length === 0) return `send ${staff}${declaration.staff.includes('operator') ? ' or X-Operator-Secret' : ''}`;
+  const secret = operatorSecretConfigured ? ' or X-Operator-Secret' : ' (X-Operator-Secret is disabled on this ledger: set LEDGER_OPERATOR_SECRET to enable it)';
+  if (declaration.modes.length === 0) return `send ${staff}${declaration.staff.includes('operator') ? secret : ''}`;
   return `sign the request (X-Client-Id, X-Timestamp, X-Nonce, X-Signature) or send Authorization: Bearer${declaration.staff.length > 0 ? ` (or ${staff})` : ''}`;
 };
 
@@ -93,7 +94,7 @@ async function authorize(authentication: Authentication, request: FastifyRequest
   const outcome = declaration.presented ?? (await authenticate(authentication, request));
   if (outcome === 'none') {
     if (isPublic) return undefined;
-    return sendAuthProblem(reply, { code: 'authentication_required', detail: credentialsHint(declaration) });
+    return sendAuthProblem(reply, { code: 'authentication_required', detail: credentialsHint(declaration, authentication.operatorSecret !== undefined) });
   }
   if (!outcome.ok) return sendAuthProblem(reply, outcome.failure);
   const { principal } = outcome;

@@ -37,7 +37,10 @@ export function presentsStaffCredentials(request: FastifyRequest): boolean {
  */
 export function authenticateOperatorSecret(expected: string | undefined, given: string | undefined): AuthOutcome {
   if (expected === undefined) {
-    return refuse('invalid_operator_secret', 'no operator secret is configured on this ledger (set LEDGER_OPERATOR_SECRET, or use a staff credential)');
+    return refuse(
+      'operator_access_disabled',
+      'operator access by X-Operator-Secret is disabled on this ledger: set LEDGER_OPERATOR_SECRET (32–200 characters) in its environment and restart it, or use a staff credential with role operator',
+    );
   }
   if (given === undefined || !timingSafeEqual(digest(expected), digest(given))) return refuse('invalid_operator_secret', 'the operator secret is not valid');
   const principal: StaffPrincipal = { kind: 'staff', credentialId: OPERATOR_SECRET_CREDENTIAL_ID, name: 'bootstrap operator secret', role: 'operator' };
