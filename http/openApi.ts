@@ -53,6 +53,18 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/ops/projections/:name/rebuild': 'rebuildProjection',
   'POST /v1/ops/projections/:name/parked/retry': 'retryParkedEvent',
   'POST /v1/ops/projections/:name/parked/:event_id/skip': 'skipParkedEvent',
+  'POST /v1/operator/credentials': 'createStaffCredential',
+  'GET /v1/operator/credentials': 'listStaffCredentials',
+  'POST /v1/operator/credentials/:id/revoke': 'revokeStaffCredential',
+  'GET /v1/ops/overview': 'getOpsOverview',
+  'GET /v1/ops/stuck_payments': 'listStuckPayments',
+  'GET /metrics': 'getMetrics',
+  'GET /v1/audit/streams/:stream': 'readAuditStream',
+  'GET /v1/audit/log': 'readAuditLog',
+  'GET /v1/audit/verify': 'verifyAuditLog',
+  'GET /v1/audit/payment_intents/:payment_intent_id': 'getPaymentIntentAsOf',
+  'GET /v1/audit/balances': 'getBalancesAsOf',
+  'GET /v1/audit/read_models/digests': 'getReadModelDigests',
 };
 
 /** `GET /v1/ledger/entries/:entry_id` → `getV1LedgerEntriesEntryId` (fallback for routes not named above). */

@@ -76,9 +76,10 @@ export class IdempotencyOwner {
     try {
       await held.session.query('SELECT 1');
     } catch (error) {
-      // The session (and with it the lock) is gone: forget it; the next claim opens a new one.
-      if (this.current === current) this.current = undefined;
+      // The session (and with it the lock) is gone: take the lock again at once on a new session, so
+      // this process's claims in flight count as alive again within a heartbeat (not at the next claim).
       held.fail(error);
+      if (this.current === current) this.current = this.closed ? undefined : this.open();
     }
   }
 }

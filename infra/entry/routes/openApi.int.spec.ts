@@ -81,6 +81,8 @@ function exampleBody(operationId: string): unknown {
     rebuildProjection: {},
     retryParkedEvent: {},
     skipParkedEvent: {},
+    createStaffCredential: { name: 'openapi probe', role: 'ops' },
+    revokeStaffCredential: {},
   };
   if (!(operationId in examples)) throw new Error(`no example body for POST ${operationId}: add one to this spec`);
   return examples[operationId];
