@@ -27,16 +27,20 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
   let store: PostgresEventStore;
   let journal: IdempotencyJournal;
   let keys: JournaledIdempotencyStore;
+  let claims: PostgresIdempotencyStore;
   beforeAll(() => {
     sql = createTestClient(4);
     store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client: sql });
     journal = new IdempotencyJournal(sql);
     // A lease of 0 s: every claim has expired by the next statement, as if its owner had died.
-    keys = new JournaledIdempotencyStore(new PostgresIdempotencyStore({ client: sql, leaseSeconds: 0, retentionSeconds: 3_600 }), journal, (stream, events, expected) =>
+    claims = new PostgresIdempotencyStore({ client: sql, leaseSeconds: 0, retentionSeconds: 3_600 });
+    keys = new JournaledIdempotencyStore(claims, journal, (stream, events, expected) =>
       store.append(stream, events, expected),
     );
   });
   afterAll(async () => {
+    // Frees the idempotency owner's session first: the pool cannot end while it is held.
+    await claims.close();
     await store.close();
     await sql.close();
   });
