@@ -122,7 +122,11 @@ describe('a projector reading events that do not decode', () => {
     };
     for (const kind of cases) {
       const { badEventId, stream } = poisonOf(kind);
+      const parkedBy = async (): Promise<string[]> =>
+        (await projections.status()).filter((projection) => projection.parked_events.some((event) => event.event_id === badEventId)).map((projection) => projection.name);
       await waitUntil(async () => (await parkedIds()).includes(badEventId), 30_000, `the ${kind} event parked`);
+      // Each projector reaches the event on its own schedule: wait for the journal's parking too.
+      await waitUntil(async () => (await parkedBy()).includes('journal'), 30_000, `the ${kind} event parked by the journal`);
       const status = (await projections.status()).find((projection) => projection.name === PAYMENT_INTENTS_PROJECTION);
       expect(status?.parked_events).toEqual([expect.objectContaining({ event_id: badEventId, event_type: 'RefundRequested', stream_name: stream })]);
       expect(status?.parked_events[0]?.error).toContain('cannot decode');
