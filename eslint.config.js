@@ -33,8 +33,8 @@ export default tseslint.config(
     files: ['bench/**/*.ts'],
     rules: {
       // Bench scripts set up, run and report one measurement each: longer, but still bounded.
-      'max-lines': ['error', { max: 400 }],
-      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 450 }],
+      'max-lines-per-function': ['error', { max: 110, skipBlankLines: true, skipComments: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/require-await': 'off',
     },

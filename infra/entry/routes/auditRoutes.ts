@@ -78,6 +78,7 @@ const common = { tags: ['audit'], security: STAFF_SECURITY };
 export function registerAuditRoutes(app: FastifyInstance, dependencies: AuditRouteDependencies): void {
   registerLogRoutes(app, dependencies);
   registerAsOfRoutes(app, dependencies);
+  registerDigestRoute(app, dependencies);
 }
 
 /** Streams, the log, verification. */
@@ -189,6 +190,11 @@ function registerAsOfRoutes(app: FastifyInstance, dependencies: AuditRouteDepend
     },
   );
 
+}
+
+/** The read-model digests at a log position. */
+function registerDigestRoute(app: FastifyInstance, dependencies: AuditRouteDependencies): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/v1/audit/read_models/digests',
     {

@@ -44,12 +44,19 @@ const statusSchema = z.object({
 
 const nameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/) });
 
+const readConfig = authConfig({ staff: ['ops', 'auditor', 'operator'] });
+const config = authConfig({ staff: ['operator'] });
+const security = OPERATOR_SECURITY;
+const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
+
 export function registerProjectionRoutes(app: FastifyInstance, projections: ProjectionRuntime): void {
+  registerStatusAndRebuild(app, projections);
+  registerParkedActions(app, projections);
+}
+
+/** Status (read roles) and rebuild (operator). */
+function registerStatusAndRebuild(app: FastifyInstance, projections: ProjectionRuntime): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const readConfig = authConfig({ staff: ['ops', 'auditor', 'operator'] });
-  const config = authConfig({ staff: ['operator'] });
-  const security = OPERATOR_SECURITY;
-  const unknown = (name: string) => problem(404, 'projection.not_found', 'Not Found', `no projection named ${name}`);
 
   typed.get(
     '/v1/ops/projections',
@@ -76,6 +83,11 @@ export function registerProjectionRoutes(app: FastifyInstance, projections: Proj
     },
   );
 
+}
+
+/** Retry or skip a parked event (operator). */
+function registerParkedActions(app: FastifyInstance, projections: ProjectionRuntime): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
     { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },

@@ -18,6 +18,7 @@ import { isUndecodableEventError } from '../../../schemas/events/index.js';
 import { backoffDelay, sleep } from '../../adapters/kafka/backoff.js';
 import type { Publisher } from '../../adapters/kafka/publisher.js';
 import { createKafkaPublisher } from '../../adapters/kafka/publisher.js';
+import { changedContexts } from './contextChanges.js';
 import type { RelayDb } from './relayDb.js';
 import { withRelayLock } from './relayDb.js';
 import type { RelayOptions, RelaySettings } from './relayOptions.js';
@@ -258,12 +259,6 @@ class Relay {
   }
 }
 
-/** Only the contexts the batch changed (or created) need writing. */
-function changedContexts(before: ReadonlyMap<string, IntentContext>, after: ReadonlyMap<string, IntentContext>): Map<string, IntentContext> {
-  const changed = new Map<string, IntentContext>();
-  for (const [id, context] of after) if (before.get(id) !== context) changed.set(id, context);
-  return changed;
-}
 
 /**
  * Starts the relay for the composition root. With no brokers (KAFKA_BROKERS unset) it does not
