@@ -23,7 +23,10 @@ import { readModelDigests } from '../audit/readModelDigests.js';
 
 export type AuditRouteDependencies = Readonly<{ store: EventStore; client: SqlClient }>;
 
-const positionSchema = z.string().regex(/^\d{1,20}:\d{1,20}$/).describe('A log position "commit:prepare" (exclusive)');
+const positionSchema = z
+  .string()
+  .regex(/^\d{1,20}:\d{1,20}$/)
+  .describe('A log position "commit:prepare" (exclusive)');
 const instantSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 instant; events recorded at or before it are folded');
 const limitSchema = z.coerce.number().int().min(1).max(1_000).default(100);
 const csv = z
@@ -50,7 +53,9 @@ const verifySchema = z.object({
   ok: z.boolean(),
   streams_checked: z.number().int(),
   events_checked: z.number().int(),
-  first_break: z.object({ stream: z.string(), revision: z.number().int(), position: z.string(), event_id: z.string(), reason: z.enum(['revision_gap', 'prev_hash_mismatch', 'hash_mismatch']) }).nullable(),
+  first_break: z
+    .object({ stream: z.string(), revision: z.number().int(), position: z.string(), event_id: z.string(), reason: z.enum(['revision_gap', 'prev_hash_mismatch', 'hash_mismatch']) })
+    .nullable(),
 });
 
 const renderVerify = (report: VerifyReport): z.infer<typeof verifySchema> => ({
@@ -78,6 +83,7 @@ const common = { tags: ['audit'], security: STAFF_SECURITY };
 export function registerAuditRoutes(app: FastifyInstance, dependencies: AuditRouteDependencies): void {
   registerLogRoutes(app, dependencies);
   registerAsOfRoutes(app, dependencies);
+  registerBalancesAsOfRoute(app, dependencies);
   registerDigestRoute(app, dependencies);
 }
 
@@ -94,7 +100,9 @@ function registerLogRoutes(app: FastifyInstance, dependencies: AuditRouteDepende
         ...common,
         summary: 'Read one stream (auditor)',
         params: z.object({ stream: z.string().min(1).max(200) }),
-        querystring: z.object({ direction: z.enum(['forwards', 'backwards']).default('forwards'), from_revision: z.coerce.number().int().min(0).optional(), limit: limitSchema }).strict(),
+        querystring: z
+          .object({ direction: z.enum(['forwards', 'backwards']).default('forwards'), from_revision: z.coerce.number().int().min(0).optional(), limit: limitSchema })
+          .strict(),
         response: { 200: z.object({ stream: z.string(), data: z.array(eventSchema), next_revision: z.number().int().nullable() }), 401: problemSchema, 403: problemSchema },
       },
     },
@@ -114,13 +122,23 @@ function registerLogRoutes(app: FastifyInstance, dependencies: AuditRouteDepende
       schema: {
         ...common,
         summary: 'Read the whole log after a position (auditor)',
-        querystring: z.object({ from: positionSchema.optional(), limit: limitSchema, type: csv.describe('Comma-separated event types'), stream_prefix: csv.describe('Comma-separated stream prefixes, e.g. PaymentIntent-') }).strict(),
+        querystring: z
+          .object({
+            from: positionSchema.optional(),
+            limit: limitSchema,
+            type: csv.describe('Comma-separated event types'),
+            stream_prefix: csv.describe('Comma-separated stream prefixes, e.g. PaymentIntent-'),
+          })
+          .strict(),
         response: { 200: z.object({ data: z.array(eventSchema), next_from: z.string(), has_more: z.boolean() }), 400: problemSchema, 401: problemSchema, 403: problemSchema },
       },
     },
     async (request) => {
       const { from, limit, type, stream_prefix: prefixes } = request.query;
-      const filter = (type?.length ?? 0) + (prefixes?.length ?? 0) === 0 ? undefined : { ...(type === undefined ? {} : { eventTypes: type }), ...(prefixes === undefined ? {} : { streamPrefixes: prefixes }) };
+      const filter =
+        (type?.length ?? 0) + (prefixes?.length ?? 0) === 0
+          ? undefined
+          : { ...(type === undefined ? {} : { eventTypes: type }), ...(prefixes === undefined ? {} : { streamPrefixes: prefixes }) };
       const page = await readLogPage(store, from === undefined ? LOG_START : (parsePosition(from) ?? LOG_START), limit, filter);
       return { data: page.events.map(toAuditEvent), next_from: formatPosition(page.next), has_more: page.hasMore };
     },
@@ -139,7 +157,6 @@ function registerLogRoutes(app: FastifyInstance, dependencies: AuditRouteDepende
     },
     async (request) => renderVerify(request.query.stream === undefined ? await verifyLog(store, { pageSize: 5_000 }) : await verifyStream(store, request.query.stream)),
   );
-
 }
 
 /** State as of an instant, folded from the log, and the read-model digests. */
@@ -156,19 +173,33 @@ function registerAsOfRoutes(app: FastifyInstance, dependencies: AuditRouteDepend
         summary: 'A payment intent as of an instant, folded from its stream (auditor)',
         params: z.object({ payment_intent_id: z.string().regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/) }),
         querystring: z.object({ as_of: instantSchema }).strict(),
-        response: { 200: z.object({ as_of: z.string(), events_folded: z.number().int(), last_event: eventSchema, payment_intent: z.record(z.string(), z.unknown()) }), 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+        response: {
+          200: z.object({ as_of: z.string(), events_folded: z.number().int(), last_event: eventSchema, payment_intent: z.record(z.string(), z.unknown()) }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+        },
       },
     },
     async (request, reply) => {
       const instant = new Date(request.query.as_of);
       const { state, eventsFolded, lastEvent } = await paymentIntentAsOf(store, request.params.payment_intent_id, instant);
       if (state.status === 'absent' || lastEvent === undefined) {
-        return sendProblem(reply, problem(404, 'payment_intent.not_found', 'Not Found', `payment intent ${request.params.payment_intent_id} did not exist at ${instant.toISOString()}`));
+        return sendProblem(
+          reply,
+          problem(404, 'payment_intent.not_found', 'Not Found', `payment intent ${request.params.payment_intent_id} did not exist at ${instant.toISOString()}`),
+        );
       }
       return { as_of: instant.toISOString(), events_folded: eventsFolded, last_event: toAuditEvent(lastEvent), payment_intent: renderPaymentIntent(state) };
     },
   );
+}
 
+/** Balances as of an instant, folded from the log with the posting rules. */
+function registerBalancesAsOfRoute(app: FastifyInstance, dependencies: AuditRouteDependencies): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { store } = dependencies;
   typed.get(
     '/v1/audit/balances',
     {
@@ -176,20 +207,37 @@ function registerAsOfRoutes(app: FastifyInstance, dependencies: AuditRouteDepend
       schema: {
         ...common,
         summary: 'Journal balances as of an instant, folded from the log with the posting rules (auditor)',
-        querystring: z.object({ as_of: instantSchema, merchant_id: z.string().regex(/^mer_[0-9A-HJKMNP-TV-Z]{26}$/).optional(), payment_intent_id: z.string().regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/).optional() }).strict(),
-        response: { 200: z.object({ as_of: z.string(), events_folded: z.number().int(), entries: z.number().int(), accounts: z.array(balanceSchema) }), 400: problemSchema, 401: problemSchema, 403: problemSchema },
+        querystring: z
+          .object({
+            as_of: instantSchema,
+            merchant_id: z
+              .string()
+              .regex(/^mer_[0-9A-HJKMNP-TV-Z]{26}$/)
+              .optional(),
+            payment_intent_id: z
+              .string()
+              .regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/)
+              .optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({ as_of: z.string(), events_folded: z.number().int(), entries: z.number().int(), accounts: z.array(balanceSchema) }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+        },
       },
     },
     async (request, reply) => {
       const { as_of: asOf, merchant_id: merchantId, payment_intent_id: paymentIntentId } = request.query;
-      if ((merchantId === undefined) === (paymentIntentId === undefined)) return badRequest(reply, 'querystring.merchant_id', 'name exactly one of merchant_id and payment_intent_id');
+      if ((merchantId === undefined) === (paymentIntentId === undefined))
+        return badRequest(reply, 'querystring.merchant_id', 'name exactly one of merchant_id and payment_intent_id');
       const instant = new Date(asOf);
       const scope = merchantId !== undefined ? { merchantId } : { paymentIntentId: paymentIntentId ?? '' };
       const result = await balancesAsOf(store, scope, instant);
       return { as_of: instant.toISOString(), events_folded: result.eventsFolded, entries: result.entries, accounts: [...result.accounts] };
     },
   );
-
 }
 
 /** The read-model digests at a log position. */
@@ -203,7 +251,17 @@ function registerDigestRoute(app: FastifyInstance, dependencies: AuditRouteDepen
         ...common,
         summary: 'md5 per table of every serving read model, with the log position it is at (auditor)',
         response: {
-          200: z.object({ data: z.array(z.object({ projection: z.string(), generation: z.number().int(), schema: z.string(), position: z.string(), tables: z.array(z.object({ table: z.string(), rows: z.number().int(), md5: z.string() })) })) }),
+          200: z.object({
+            data: z.array(
+              z.object({
+                projection: z.string(),
+                generation: z.number().int(),
+                schema: z.string(),
+                position: z.string(),
+                tables: z.array(z.object({ table: z.string(), rows: z.number().int(), md5: z.string() })),
+              }),
+            ),
+          }),
           401: problemSchema,
           403: problemSchema,
         },

@@ -15,7 +15,16 @@ import { createLogger } from '../../adapters/observability/logger.js';
 import { installTracing } from '../../adapters/observability/tracing.js';
 import { startRelay, type RelayHandle } from './relay.js';
 import type { RelayOptions } from './relayOptions.js';
-import { createTopic, deleteCreatedTopics, startCollector, testBrokers, uniqueName, waitUntil, type Collector, type ReceivedMessage } from '../../../test/support/kafka/kafkaTestKit.js';
+import {
+  createTopic,
+  deleteCreatedTopics,
+  startCollector,
+  testBrokers,
+  uniqueName,
+  waitUntil,
+  type Collector,
+  type ReceivedMessage,
+} from '../../../test/support/kafka/kafkaTestKit.js';
 
 const brokers = testBrokers();
 const logger = createLogger('silent');
@@ -45,7 +54,16 @@ async function relayOnFreshTopic(overrides: Partial<RelayOptions> = {}): Promise
   const collector = await startCollector(brokers, topic);
   collectors.push(collector);
   const head = await harness.ledger.store.headPosition();
-  const relay = startRelay({ client: harness.ledger.client, store: harness.ledger.store, brokers, logger, name: uniqueName('test-relay'), topic, initialPosition: head, ...overrides });
+  const relay = startRelay({
+    client: harness.ledger.client,
+    store: harness.ledger.store,
+    brokers,
+    logger,
+    name: uniqueName('test-relay'),
+    topic,
+    initialPosition: head,
+    ...overrides,
+  });
   running.push(relay);
   return { relay, topic, collector, head };
 }
@@ -89,7 +107,14 @@ describe('relay → real Kafka', () => {
       amount: 1200,
       payment_method: { type: 'cash', tendered: 2000, change: 800 },
     });
-    expect(refunded).toMatchObject({ type: 'payment.refunded.v1', amount_refunded: 500, total_refunded: 500, amount_received: 1200, refund_status: 'partial', client_reference_id: 'order-42' });
+    expect(refunded).toMatchObject({
+      type: 'payment.refunded.v1',
+      amount_refunded: 500,
+      total_refunded: 500,
+      amount_received: 1200,
+      refund_status: 'partial',
+      client_reference_id: 'order-42',
+    });
 
     // Ids derive from the domain events; headers repeat the body's identity; traceparent comes from the event metadata.
     const stream = await harness.ledger.store.readStream(toPaymentIntentStreamName(intentId), { maxCount: 100 });
@@ -115,7 +140,6 @@ describe('relay → real Kafka', () => {
     expect(await relay.status()).toMatchObject({ state: 'running', backlogEvents: 0, messagesPublished: 2, lastError: null });
   });
 
-
   it('a relay that starts after an intent was created folds its stream for the missing context', async () => {
     const intentId = await payCash(3000, 3000, 'before-the-relay');
     const { relay, collector } = await relayOnFreshTopic(); // starts at the head: the creation is behind it
@@ -123,7 +147,14 @@ describe('relay → real Kafka', () => {
     expect(refund.statusCode, refund.body).toBe(201);
     await collector.waitFor((messages) => messages.some((message) => message.key === intentId), 30_000, 'the refund');
     expect(bodies(collector.messages, intentId)).toEqual([
-      expect.objectContaining({ type: 'payment.refunded.v1', client_reference_id: 'before-the-relay', amount_refunded: 3000, total_refunded: 3000, amount_received: 3000, refund_status: 'full' }),
+      expect.objectContaining({
+        type: 'payment.refunded.v1',
+        client_reference_id: 'before-the-relay',
+        amount_refunded: 3000,
+        total_refunded: 3000,
+        amount_received: 3000,
+        refund_status: 'full',
+      }),
     ]);
     // The collector can see the message before the relay has committed its checkpoint and counted it.
     await waitUntil(async () => (await relay.status()).messagesPublished >= 1, 10_000, 'the refund counted');

@@ -18,7 +18,9 @@ import { isUndecodableEventError } from '../../../schemas/events/index.js';
 import { backoffDelay, sleep } from '../../adapters/kafka/backoff.js';
 import type { Publisher } from '../../adapters/kafka/publisher.js';
 import { createKafkaPublisher } from '../../adapters/kafka/publisher.js';
-import { changedContexts } from './contextChanges.js';
+import { RelayStoppedError, changedContexts, type InFlightBatch, type RelayHandle } from './relayParts.js';
+
+export type { RelayHandle };
 import type { RelayDb } from './relayDb.js';
 import { withRelayLock } from './relayDb.js';
 import type { RelayOptions, RelaySettings } from './relayOptions.js';
@@ -26,25 +28,6 @@ import { relaySettings } from './relayOptions.js';
 import type { RelayState, RelayStatus } from './relayStatus.js';
 import { RateMeter, relayStatus } from './relayStatus.js';
 import { startSendSpans } from './relayTracing.js';
-
-export type RelayHandle = Readonly<{
-  status: () => Promise<RelayStatus>;
-  /** Graceful: finishes the batch in flight (unless it is waiting for the broker), then stops. */
-  stop: () => Promise<void>;
-}>;
-
-type InFlightBatch = Readonly<{
-  from: LogPosition;
-  checkpoint: LogPosition;
-  events: number;
-  outgoing: readonly OutgoingIntegrationEvent[];
-  contexts: ReadonlyMap<string, IntentContext>;
-}>;
-
-/** The relay was asked to stop while a batch waited for the broker; the batch stays unpublished. */
-class RelayStoppedError extends Error {
-  override readonly name = 'RelayStoppedError';
-}
 
 class Relay {
   private state: RelayState = 'starting';
@@ -62,7 +45,10 @@ class Relay {
   private inFlightContexts: ReadonlyMap<string, IntentContext> = new Map();
   readonly done: Promise<void>;
 
-  constructor(private readonly settings: RelaySettings, private readonly publisher: Publisher) {
+  constructor(
+    private readonly settings: RelaySettings,
+    private readonly publisher: Publisher,
+  ) {
     this.done = this.run();
   }
 
@@ -103,15 +89,26 @@ class Relay {
     let failures = 0;
     while (!this.signal.aborted) {
       try {
-        await withRelayLock(client, { name, signal: this.signal, pollMs: lockPollMs, onWaiting: () => { this.setState('standby'); } }, async (db, lockLost) => {
-          this.activeSignal = AbortSignal.any([this.abort.signal, lockLost]);
-          this.setState('starting');
-          this.position = await db.checkpoint(this.settings.initialPosition);
-          await this.untilBroker(() => this.publisher.connect());
-          this.setState('running');
-          failures = 0;
-          await this.pump(db, lockLost);
-        });
+        await withRelayLock(
+          client,
+          {
+            name,
+            signal: this.signal,
+            pollMs: lockPollMs,
+            onWaiting: () => {
+              this.setState('standby');
+            },
+          },
+          async (db, lockLost) => {
+            this.activeSignal = AbortSignal.any([this.abort.signal, lockLost]);
+            this.setState('starting');
+            this.position = await db.checkpoint(this.settings.initialPosition);
+            await this.untilBroker(() => this.publisher.connect());
+            this.setState('running');
+            failures = 0;
+            await this.pump(db, lockLost);
+          },
+        );
       } catch (error) {
         if (this.signal.aborted) break;
         failures += 1;
@@ -148,7 +145,10 @@ class Relay {
       const fail = (error: unknown): void => {
         this.signal.removeEventListener('abort', onAbort);
         lockLost.removeEventListener('abort', onLockLost);
-        const settled = subscription.stop().then(() => this.inFlight).catch(() => undefined);
+        const settled = subscription
+          .stop()
+          .then(() => this.inFlight)
+          .catch(() => undefined);
         void settled.then(() => {
           reject(error instanceof Error ? error : new Error(String(error)));
         });
@@ -258,7 +258,6 @@ class Relay {
     return contexts;
   }
 }
-
 
 /**
  * Starts the relay for the composition root. With no brokers (KAFKA_BROKERS unset) it does not

@@ -59,13 +59,24 @@ it('delivers every event after the broker stopped mid-stream and came back', asy
   await createTopic(broker.brokers, topic, 3);
   const head: LogPosition = await harness.ledger.store.headPosition();
   relay = startRelay({
-    client: harness.ledger.client, store: harness.ledger.store, brokers: broker.brokers, logger: createLogger('silent'),
-    name: uniqueName('test-relay-restart'), topic, initialPosition: head, batchSizeMax: 20, connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000,
+    client: harness.ledger.client,
+    store: harness.ledger.store,
+    brokers: broker.brokers,
+    logger: createLogger('silent'),
+    name: uniqueName('test-relay-restart'),
+    topic,
+    initialPosition: head,
+    batchSizeMax: 20,
+    connectionTimeoutMs: 1_000,
+    requestTimeoutMs: 5_000,
   });
   const current = relay;
   const states = new Set<RelayState>();
   const watch = setInterval(() => {
-    void current.status().then((status) => states.add(status.state), () => undefined);
+    void current.status().then(
+      (status) => states.add(status.state),
+      () => undefined,
+    );
   }, 100);
   try {
     // Before: flowing.
@@ -99,7 +110,8 @@ it('delivers every event after the broker stopped mid-stream and came back', asy
   const received = dedupeById(reader.messages);
   // Every event delivered (same ids, same count), each intent in its log order; duplicates, if any, repeat an id.
   expect(received.map((message) => message.headers['event-id']).sort()).toEqual(expected.map((message) => message.event.id).sort());
-  expect(idsByKey(received.map((message) => ({ key: message.key, id: message.headers['event-id'] ?? '' }))))
-    .toEqual(idsByKey(expected.map((message) => ({ key: message.key, id: message.event.id }))));
+  expect(idsByKey(received.map((message) => ({ key: message.key, id: message.headers['event-id'] ?? '' })))).toEqual(
+    idsByKey(expected.map((message) => ({ key: message.key, id: message.event.id }))),
+  );
   expect(reader.messages.length).toBeGreaterThanOrEqual(expected.length);
 });

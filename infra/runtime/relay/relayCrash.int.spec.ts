@@ -60,7 +60,10 @@ function runChildRelay(env: Record<string, string>): Promise<{ signal: NodeJS.Si
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
-      const batches = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as ChildBatch);
+      const batches = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as ChildBatch);
       resolve({ signal, batches, stderr });
     });
   });
@@ -81,8 +84,13 @@ it('a relay SIGKILLed between the broker ack and the checkpoint commit loses not
   await createTopic(brokers, topic, 3);
 
   const child = await runChildRelay({
-    DATABASE_URL: testDatabaseUrl(), KAFKA_BROKERS: brokers.join(','), RELAY_NAME: name, RELAY_TOPIC: topic,
-    RELAY_FROM: formatPosition(head), RELAY_BATCH_SIZE: '30', RELAY_KILL_AFTER_BATCH: String(KILL_AFTER_BATCH),
+    DATABASE_URL: testDatabaseUrl(),
+    KAFKA_BROKERS: brokers.join(','),
+    RELAY_NAME: name,
+    RELAY_TOPIC: topic,
+    RELAY_FROM: formatPosition(head),
+    RELAY_BATCH_SIZE: '30',
+    RELAY_KILL_AFTER_BATCH: String(KILL_AFTER_BATCH),
   });
   expect(child.signal, child.stderr).toBe('SIGKILL');
   expect(child.batches.map((batch) => batch.batch)).toEqual([1, 2, 3]);
@@ -104,8 +112,9 @@ it('a relay SIGKILLed between the broker ack and the checkpoint commit loses not
   // Dedupe by event id: exactly the expected events, each intent in log order; every duplicate is byte-identical.
   const unique = dedupeById(reader.messages);
   expect(unique.map((message) => message.headers['event-id']).sort()).toEqual(expected.map((message) => message.event.id).sort());
-  expect(idsByKey(unique.map((message) => ({ key: message.key, id: message.headers['event-id'] ?? '' }))))
-    .toEqual(idsByKey(expected.map((message) => ({ key: message.key, id: message.event.id }))));
+  expect(idsByKey(unique.map((message) => ({ key: message.key, id: message.headers['event-id'] ?? '' })))).toEqual(
+    idsByKey(expected.map((message) => ({ key: message.key, id: message.event.id }))),
+  );
   const firstById = new Map(unique.map((message) => [message.headers['event-id'], message]));
   const repeated = reader.messages.filter((message) => !unique.includes(message));
   expect(repeated).toHaveLength(duplicates);

@@ -119,7 +119,10 @@ export type LockOptions = Readonly<{
  */
 export async function withRelayLock(client: SqlClient, options: LockOptions, work: (db: RelayDb, lockLost: AbortSignal) => Promise<void>): Promise<void> {
   if (client.kind === 'pglite') {
-    await work(relayDb(options.name, client, client, (transaction) => client.withSession((session) => inTransaction(session, transaction))), new AbortController().signal);
+    await work(
+      relayDb(options.name, client, client, (transaction) => client.withSession((session) => inTransaction(session, transaction))),
+      new AbortController().signal,
+    );
     return;
   }
   await client.withSession(async (session, lost) => {
@@ -134,7 +137,10 @@ export async function withRelayLock(client: SqlClient, options: LockOptions, wor
       await sleep(options.pollMs, options.signal);
     }
     try {
-      await work(relayDb(options.name, session, client, (transaction) => inTransaction(session, transaction)), lost);
+      await work(
+        relayDb(options.name, session, client, (transaction) => inTransaction(session, transaction)),
+        lost,
+      );
     } finally {
       // A dead session fails here too; the work's own error is the one that matters.
       await session.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);

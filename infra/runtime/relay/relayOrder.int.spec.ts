@@ -50,11 +50,24 @@ async function cardDeclinedThenApproved(index: number): Promise<void> {
   const amount = 2000 + index;
   const { id } = await post('/v1/payment_intents', { amount, mode: 'external', client_reference_id: `order-${index}` }, 201);
   const first = await post(`/v1/payment_intents/${id}/confirm`, { payment_method: { type: 'card' } }, 200);
-  await post(`/v1/payment_intents/${id}/card_result`, { attempt_id: first.next_action?.attempt_id, outcome: 'declined', decline_code: 'insufficient_funds', message: 'Declined' }, 200);
+  await post(
+    `/v1/payment_intents/${id}/card_result`,
+    { attempt_id: first.next_action?.attempt_id, outcome: 'declined', decline_code: 'insufficient_funds', message: 'Declined' },
+    200,
+  );
   const second = await post(`/v1/payment_intents/${id}/confirm`, { payment_method: { type: 'card' } }, 200);
-  await post(`/v1/payment_intents/${id}/card_result`, {
-    attempt_id: second.next_action?.attempt_id, outcome: 'approved', amount, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa',
-  }, 200);
+  await post(
+    `/v1/payment_intents/${id}/card_result`,
+    {
+      attempt_id: second.next_action?.attempt_id,
+      outcome: 'approved',
+      amount,
+      approval_number: 'A1',
+      masked_pan: '424242******4242',
+      brand: 'visa',
+    },
+    200,
+  );
   for (let refund = 0; refund < 2; refund += 1) await post(`/v1/payment_intents/${id}/refunds`, { amount: 500 }, 201);
 }
 
@@ -64,8 +77,14 @@ it(`keeps each intent's order across ${INTENTS} concurrent intents`, async () =>
   collector = await startCollector(brokers, topic);
   const head: LogPosition = await harness.ledger.store.headPosition();
   relay = startRelay({
-    client: harness.ledger.client, store: harness.ledger.store, brokers, logger: createLogger('silent'),
-    name: uniqueName('test-relay-order'), topic, initialPosition: head, batchSizeMax: 25,
+    client: harness.ledger.client,
+    store: harness.ledger.store,
+    brokers,
+    logger: createLogger('silent'),
+    name: uniqueName('test-relay-order'),
+    topic,
+    initialPosition: head,
+    batchSizeMax: 25,
   });
 
   await Promise.all(Array.from({ length: INTENTS }, (_, index) => (index % 2 === 0 ? cashWithRefunds(index) : cardDeclinedThenApproved(index))));

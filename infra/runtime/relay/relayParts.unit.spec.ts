@@ -68,6 +68,12 @@ describe('RateMeter', () => {
 describe('relay settings', () => {
   it('default to the public topic, the `payments` relay and the start of the log', () => {
     const settings = relaySettings({ client: {} as never, store: {} as never, brokers: [], logger: {} as never });
-    expect(settings).toMatchObject({ name: 'payments', topic: PAYMENTS_TOPIC, batchSizeMax: 5_000, backoff: { initialMs: 100, maxMs: 5_000 }, initialPosition: { commit: 0n, prepare: 0n } });
+    expect(settings).toMatchObject({
+      name: 'payments',
+      topic: PAYMENTS_TOPIC,
+      batchSizeMax: 5_000,
+      backoff: { initialMs: 100, maxMs: 5_000 },
+      initialPosition: { commit: 0n, prepare: 0n },
+    });
   });
 });

@@ -46,7 +46,11 @@ it('publishes from the embedded database, then picks up a refund from its stored
   const c = commandsFor(ids, '2026-11-22T03:00:00.000Z');
   const stream = toPaymentIntentStreamName(ids.paymentIntentId);
   const first = decideAll([c.create('manual', 1500, { clientReferenceId: 'embedded-1' }), c.payCash(2000)]).map((event) => ({ id: randomUUID(), event, traceparent: null }));
-  await store.append(stream, first.map(({ id, event }) => ({ id, type: event.type, schemaVersion: 1, data: event.data, metadata: {} })), { kind: 'no_stream' });
+  await store.append(
+    stream,
+    first.map(({ id, event }) => ({ id, type: event.type, schemaVersion: 1, data: event.data, metadata: {} })),
+    { kind: 'no_stream' },
+  );
 
   const topic = uniqueName('test.payments.pglite');
   await createTopic(brokers, topic, 3);
@@ -56,7 +60,11 @@ it('publishes from the embedded database, then picks up a refund from its stored
 
   // A refund later: its batch holds no creation, so the reference and totals come from relay_intent_context.
   const refund = decideAll([c.create('manual', 1500, { clientReferenceId: 'embedded-1' }), c.payCash(2000), c.refund('re_77', 300)]).slice(2);
-  await store.append(stream, refund.map((event) => ({ id: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata: {} })), { kind: 'exact', revision: 1 });
+  await store.append(
+    stream,
+    refund.map((event) => ({ id: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata: {} })),
+    { kind: 'exact', revision: 1 },
+  );
   await waitUntil(async () => (await current.status()).messagesPublished === 2, 30_000, 'the refund published');
   expect(await current.status()).toMatchObject({ state: 'running', backlogEvents: 0, lastError: null });
 

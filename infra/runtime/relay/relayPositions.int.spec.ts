@@ -55,10 +55,16 @@ it('delivers every event when log positions cross a power of ten inside a read w
   // Concurrent appends: group commit writes several intents in one transaction, so one
   // transaction holds positions on both sides of 10 000.
   const intents = Array.from({ length: 60 }, (_, n) => typicalIntent(n, new Date().toISOString()).map((event) => ({ id: randomUUID(), event, traceparent: null })));
-  await Promise.all(intents.map((sources) => {
-    const stream = toPaymentIntentStreamName(sources[0]?.event.data.paymentIntentId ?? '');
-    return store.append(stream, sources.map(({ id, event }) => ({ id, type: event.type, schemaVersion: 1, data: event.data, metadata: {} })), { kind: 'no_stream' });
-  }));
+  await Promise.all(
+    intents.map((sources) => {
+      const stream = toPaymentIntentStreamName(sources[0]?.event.data.paymentIntentId ?? '');
+      return store.append(
+        stream,
+        sources.map(({ id, event }) => ({ id, type: event.type, schemaVersion: 1, data: event.data, metadata: {} })),
+        { kind: 'no_stream' },
+      );
+    }),
+  );
   const straddling = await client.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM (SELECT transaction_id FROM ledger_events GROUP BY 1 HAVING min(global_position) < 10000 AND max(global_position) >= 10000) t',
   );
@@ -79,5 +85,9 @@ it('delivers every event when log positions cross a power of ten inside a read w
   collector = await startCollector(brokers, topic);
   const reader = collector;
   await reader.waitFor((messages) => dedupeById(messages).length >= expected.length, 10_000, `${expected.length} messages`).catch(() => undefined);
-  expect(dedupeById(reader.messages).map((message) => message.headers['event-id']).sort()).toEqual(expected.map((message) => message.event.id).sort());
+  expect(
+    dedupeById(reader.messages)
+      .map((message) => message.headers['event-id'])
+      .sort(),
+  ).toEqual(expected.map((message) => message.event.id).sort());
 });
