@@ -28,7 +28,12 @@ module.exports = {
     onlyImports('schemas-stay-leaf', '^schemas/', '^(domain|schemas)/', 'schemas/ may use zod, kysely types and domain/ only.'),
     onlyImports('http-edge', '^http/', '^(domain|schemas|http)/', 'the HTTP edge (http/) uses domain/ and schemas/; it never imports command/, query/, projections/ or infra/.'),
     onlyImports('command-side', '^command/', '^(domain|schemas|http|command)/', 'command/ uses domain/, schemas/ and the edge; never query/, projections/ or infra/.'),
-    onlyImports('query-side', '^query/', '^(domain|schemas|http|query)/', 'query/ uses domain/, schemas/ (read-model contracts in schemas/readModels) and the edge; never command/, projections/ or infra/.'),
+    onlyImports(
+      'query-side',
+      '^query/',
+      '^(domain|schemas|http|query)/',
+      'query/ uses domain/, schemas/ (read-model contracts in schemas/readModels) and the edge; never command/, projections/ or infra/.',
+    ),
     onlyImports('projections-pure', '^projections/', '^(domain|schemas|projections)/', 'projections/ use domain/ and schemas/ only: no HTTP, no command/query, no infra.'),
     onlyImports(
       'adapters-are-leaves',

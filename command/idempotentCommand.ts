@@ -70,7 +70,9 @@ export async function runIdempotentCommand(
     case 'mismatch':
       return send(
         reply,
-        problemResponse(idempotencyProblem(400, 'idempotency_key_mismatch', 'keys for idempotent requests can only be used with the same parameters they were first used with', request.id)),
+        problemResponse(
+          idempotencyProblem(400, 'idempotency_key_mismatch', 'keys for idempotent requests can only be used with the same parameters they were first used with', request.id),
+        ),
         false,
       );
     case 'in_progress':

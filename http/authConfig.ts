@@ -54,9 +54,7 @@ export const OPERATOR_SECURITY: ({ staffBearer: string[] } | { operatorSecret: s
  *
  * @example const token = await issuePaymentToken({ paymentIntentId: 'pi_01…', clientPartnerId: 'cp_01…', merchantId: 'mer_01…' });
  */
-export type PaymentTokenIssuer = (
-  claims: Readonly<{ paymentIntentId: string; clientPartnerId: string; merchantId: string }>,
-) => Promise<string>;
+export type PaymentTokenIssuer = (claims: Readonly<{ paymentIntentId: string; clientPartnerId: string; merchantId: string }>) => Promise<string>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -77,7 +77,10 @@ type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
 
 /** A route that spells out its `security` in its schema keeps it; the others get `securityOf(config)`. */
 function isSecurityList(value: unknown): value is SecurityRequirement[] {
-  return Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry as Record<string, unknown>).every((scopes) => Array.isArray(scopes)));
+  return (
+    Array.isArray(value) &&
+    value.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry as Record<string, unknown>).every((scopes) => Array.isArray(scopes)))
+  );
 }
 
 /**
@@ -85,9 +88,7 @@ function isSecurityList(value: unknown): value is SecurityRequirement[] {
  * bearer token; `public` alongside others makes credentials optional (`{}`); public-only routes
  * and routes without `/v1` auth (health, readiness, the document itself) need none (`[]`).
  */
-export function securityOf(
-  config: Readonly<{ auth?: readonly AuthMode[]; staff?: readonly StaffRole[]; operator?: true }> | undefined,
-): SecurityRequirement[] {
+export function securityOf(config: Readonly<{ auth?: readonly AuthMode[]; staff?: readonly StaffRole[]; operator?: true }> | undefined): SecurityRequirement[] {
   if (config?.operator === true) return [{ staffBearer: [] }, { operatorSecret: [] }];
   const modes = config?.auth ?? [];
   const requirements: SecurityRequirement[] = [];
@@ -116,8 +117,18 @@ function requireIdempotencyKey(schema: RouteSchema): RouteSchema {
 export const SECURITY_SCHEMES = {
   partnerHmac: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'HMAC-SHA256 with X-Client-Id, X-Timestamp, X-Nonce (see docs/authentication.md)' },
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Terminal device JWT (120 s) or payment_token' },
-  staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'stf_<id>.<secret>', description: 'Staff credential with a role: operator, auditor, ops, merchant_reader (see docs/audit.md)' },
-  operatorSecret: { type: 'apiKey', in: 'header', name: 'X-Operator-Secret', description: 'The bootstrap operator secret (LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store); acts as role operator' },
+  staffBearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'stf_<id>.<secret>',
+    description: 'Staff credential with a role: operator, auditor, ops, merchant_reader (see docs/audit.md)',
+  },
+  operatorSecret: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Operator-Secret',
+    description: 'The bootstrap operator secret (LEDGER_OPERATOR_SECRET, or data/operator.secret on the embedded store); acts as role operator',
+  },
 } as const;
 
 /**

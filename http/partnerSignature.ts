@@ -83,9 +83,7 @@ export function partnerSignatureHex(secretSha256Hex: string, input: PartnerSigna
  *   body, timestamp: Math.floor(Date.now() / 1000), nonce: randomNonce() });
  * await fetch(url, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' } });
  */
-export function signPartnerRequest(
-  input: PartnerSignatureInput & Readonly<{ secret: string; clientId: string }>,
-): PartnerRequestHeaders {
+export function signPartnerRequest(input: PartnerSignatureInput & Readonly<{ secret: string; clientId: string }>): PartnerRequestHeaders {
   return {
     'x-client-id': input.clientId,
     'x-timestamp': String(input.timestamp),

@@ -18,9 +18,7 @@ describe('signPartnerRequest', () => {
   });
 
   it('signs METHOD, path with query, timestamp, nonce and the body SHA-256, one per line', () => {
-    expect(partnerSigningMessage(post)).toBe(
-      'POST\n/v1/merchants?x=1\n1700000000\nnonce-0123456789abcdef\n564049f8a35c42fac613abd1ea6563f3a8df04e80cf521b49e2f9a30818f5968',
-    );
+    expect(partnerSigningMessage(post)).toBe('POST\n/v1/merchants?x=1\n1700000000\nnonce-0123456789abcdef\n564049f8a35c42fac613abd1ea6563f3a8df04e80cf521b49e2f9a30818f5968');
     expect(signPartnerRequest({ ...post, secret, clientId: 'cp_01HZY3J5K6M7N8P9QRSTVWXYZ0' })).toEqual({
       'x-client-id': 'cp_01HZY3J5K6M7N8P9QRSTVWXYZ0',
       'x-timestamp': '1700000000',

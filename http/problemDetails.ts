@@ -35,13 +35,19 @@ export function registerProblemHandlers(app: FastifyInstance, options: ProblemHa
   app.addHook('onRequest', async (request, reply) => {
     if (accepting()) return;
     void reply.header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS)).header('connection', 'close');
-    return sendProblem(reply, withRequestId(request, problem(503, 'shutting_down', 'Service Unavailable', 'this instance is shutting down; retry the request (it was not processed)')));
+    return sendProblem(
+      reply,
+      withRequestId(request, problem(503, 'shutting_down', 'Service Unavailable', 'this instance is shutting down; retry the request (it was not processed)')),
+    );
   });
   app.setNotFoundHandler((request, reply) => {
     const allowed = methodsByPath(request.url.split('?')[0] ?? request.url);
     if (allowed.length > 0) {
       void reply.header('allow', allowed.join(', '));
-      return sendProblem(reply, withRequestId(request, problem(405, 'method_not_allowed', 'Method Not Allowed', `${request.method} is not allowed on this path; allowed: ${allowed.join(', ')}`)));
+      return sendProblem(
+        reply,
+        withRequestId(request, problem(405, 'method_not_allowed', 'Method Not Allowed', `${request.method} is not allowed on this path; allowed: ${allowed.join(', ')}`)),
+      );
     }
     return sendProblem(reply, withRequestId(request, problem(404, 'route_not_found', 'Not Found', `no route ${request.method} ${request.url}`)));
   });

@@ -11,7 +11,12 @@ export const DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
  */
 export function databaseUnavailableProblem(requestId: string): Problem {
   return {
-    ...problem(503, 'database_unavailable', 'Service Unavailable', 'the database is not reachable right now; retry the same request (with the same Idempotency-Key) after Retry-After seconds'),
+    ...problem(
+      503,
+      'database_unavailable',
+      'Service Unavailable',
+      'the database is not reachable right now; retry the same request (with the same Idempotency-Key) after Retry-After seconds',
+    ),
     request_id: requestId,
   };
 }

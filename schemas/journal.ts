@@ -32,20 +32,32 @@ export const accountCodes = ['1100', '1200', '1210', '1400', '2100', '2900', '41
 const transferCodeSchema = z
   .enum(['1001', '1002', '1003', '1010', '1011', '1012', '2001', '2002', '3001', '9001'] satisfies `${keyof typeof transferCodeNames}`[])
   .transform(Number)
-  .describe('Transfer code: 1001 sale_cash, 1002 sale_card, 1003 sale_pgw, 1010 auth_hold, 1011 capture_post, 1012 auth_void, 2001 refund, 2002 reversal, 3001 fee_accrual, 9001 recon_adjustment');
+  .describe(
+    'Transfer code: 1001 sale_cash, 1002 sale_card, 1003 sale_pgw, 1010 auth_hold, 1011 capture_post, 1012 auth_void, 2001 refund, 2002 reversal, 3001 fee_accrual, 9001 recon_adjustment',
+  );
 const accountCodeSchema = z
   .enum(accountCodes)
-  .describe('Chart code: 1100 cash drawer, 1200 QR receivable, 1210 card receivable, 1400 consumption tax on fees, 2100 fees payable, 2900 suspense, 4100 sales, 4190 refunds, 5100 MDR fees');
+  .describe(
+    'Chart code: 1100 cash drawer, 1200 QR receivable, 1210 card receivable, 1400 consumption tax on fees, 2100 fees payable, 2900 suspense, 4100 sales, 4190 refunds, 5100 MDR fees',
+  );
 const instantSchema = z.iso.datetime({ offset: true }).describe('ISO-8601 instant, e.g. 2025-06-01T09:00:00Z or 2025-06-01T18:00:00+09:00');
 const limitSchema = z.coerce.number().int().min(1).max(LEDGER_PAGE_SIZE_MAX).default(LEDGER_PAGE_SIZE_DEFAULT).describe('Page size, 1–100 (default 20)');
-const paymentIntentIdSchema = z.string().regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/).describe('pi_ + ULID');
+const paymentIntentIdSchema = z
+  .string()
+  .regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/)
+  .describe('pi_ + ULID');
 /** `<account path>@<currency>`: an account path holds one balance per currency. */
-const accountIdSchema = z.string().min(3).max(300).regex(/^[A-Za-z0-9_:]+@[A-Z]{3}$/).describe('An account id: `<account path>@<currency>`');
+const accountIdSchema = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^[A-Za-z0-9_:]+@[A-Z]{3}$/)
+  .describe('An account id: `<account path>@<currency>`');
 
 export const listLedgerAccountsQuerySchema = z
   .object({
     merchant_id: merchantIdSchema.optional().describe('The merchant whose books to show: required for partners; terminals see their own store'),
-    store_id: storeIdSchema.optional().describe('Only this store\'s accounts (merchant-level accounts have no store)'),
+    store_id: storeIdSchema.optional().describe("Only this store's accounts (merchant-level accounts have no store)"),
     code: accountCodeSchema.optional(),
     as_of: instantSchema.optional().describe('Balances as of this instant: the postings that occurred at or before it (accounts with none are left out)'),
     limit: limitSchema,
@@ -71,7 +83,7 @@ export type ListLedgerEntriesQuery = z.infer<typeof listLedgerEntriesQuerySchema
 export const ledgerEntryParamsSchema = z.object({ entry_id: z.uuid().describe('A journal entry id (UUIDv5 of its source event)') }).strict();
 
 const amountSchema = z.int().min(0).describe('Minor units');
-const signedAmountSchema = z.int().describe('Minor units; the sign follows the account\'s normal side');
+const signedAmountSchema = z.int().describe("Minor units; the sign follows the account's normal side");
 
 export const ledgerAccountSchema = z
   .object({
@@ -119,7 +131,7 @@ export const ledgerEntrySchema = z
     merchant_id: z.string(),
     store_id: z.string(),
     occurred_at: z.string(),
-    business_date: z.string().describe('The store\'s business date of occurred_at'),
+    business_date: z.string().describe("The store's business date of occurred_at"),
     event_id: z.uuid().describe('The domain event the entry was made from'),
     log_position: z.string(),
     metadata: z.record(z.string(), z.unknown()),

@@ -4,8 +4,15 @@ import { storableText } from './text.js';
 /** Amounts are integers in minor units (JPY has none), at most 99,999,999,999 (JSON-safe, far above any till). */
 export const amountMinorSchema = z.int().min(1).max(99_999_999_999);
 export const currencySchema = z.enum(['JPY']).describe('ISO 4217; JPY has no minor unit');
-const identifier = (description: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe(description);
-const paymentIntentIdSchema = z.string().regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/).describe('pi_ + ULID');
+const identifier = (description: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe(description);
+const paymentIntentIdSchema = z
+  .string()
+  .regex(/^pi_[0-9A-HJKMNP-TV-Z]{26}$/)
+  .describe('pi_ + ULID');
 const text = (max: number) => storableText(max);
 
 export const paymentIntentParamsSchema = z.object({ payment_intent_id: paymentIntentIdSchema }).strict();
@@ -18,10 +25,22 @@ export const createPaymentIntentBodySchema = z
     mode: z.enum(['manual', 'external', 'pgw_processed']).describe('manual = cash, external = card via the card app, pgw_processed = QR via a provider'),
     provider: z.enum(['paypay', 'rakuten_pay', 'd_barai', 'au_pay', 'merpay']).nullable().default(null).describe('Required for pgw_processed'),
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
-    store_id: z.string().regex(/^str_[0-9A-HJKMNP-TV-Z]{26}$/).optional().describe('Partner servers: the store; terminals: omitted (their own)'),
-    terminal_id: z.string().regex(/^trm_[0-9A-HJKMNP-TV-Z]{26}$/).optional().describe('Partner servers: the terminal; terminals: omitted (themselves)'),
+    store_id: z
+      .string()
+      .regex(/^str_[0-9A-HJKMNP-TV-Z]{26}$/)
+      .optional()
+      .describe('Partner servers: the store; terminals: omitted (their own)'),
+    terminal_id: z
+      .string()
+      .regex(/^trm_[0-9A-HJKMNP-TV-Z]{26}$/)
+      .optional()
+      .describe('Partner servers: the terminal; terminals: omitted (themselves)'),
     client_reference_id: identifier('The order or bill reference the terminal attached').nullable().default(null),
-    expires_in_seconds: z.int().min(60).max(7 * 24 * 3600).default(900),
+    expires_in_seconds: z
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(900),
   })
   .strict();
 
@@ -45,7 +64,11 @@ export const reportCardResultBodySchema = z.discriminatedUnion('outcome', [
       amount: amountMinorSchema,
       approval_number: text(32),
       slip_number: text(32).nullable().default(null),
-      masked_pan: z.string().regex(/^[0-9]{0,8}[*]{2,15}[0-9]{0,4}$/).max(19).describe('At most the first 8 and last 4 digits'),
+      masked_pan: z
+        .string()
+        .regex(/^[0-9]{0,8}[*]{2,15}[0-9]{0,4}$/)
+        .max(19)
+        .describe('At most the first 8 and last 4 digits'),
       brand: z.enum(['visa', 'mastercard', 'jcb', 'amex', 'diners', 'discover', 'unionpay']),
       capture_before: z.iso.datetime().nullable().default(null),
     })
@@ -56,9 +79,7 @@ export const reportCardResultBodySchema = z.discriminatedUnion('outcome', [
 
 export const reportProviderResultBodySchema = z.discriminatedUnion('outcome', [
   z.object({ attempt_id: attemptIdSchema, outcome: z.literal('succeeded'), amount: amountMinorSchema, provider_payment_id: text(64) }).strict(),
-  z
-    .object({ attempt_id: attemptIdSchema, outcome: z.literal('authorized'), amount: amountMinorSchema, provider_payment_id: text(64), capture_before: z.iso.datetime() })
-    .strict(),
+  z.object({ attempt_id: attemptIdSchema, outcome: z.literal('authorized'), amount: amountMinorSchema, provider_payment_id: text(64), capture_before: z.iso.datetime() }).strict(),
   z.object({ attempt_id: attemptIdSchema, outcome: z.literal('failed'), code: text(64), message: text(500) }).strict(),
   z.object({ attempt_id: attemptIdSchema, outcome: z.literal('unknown') }).strict(),
 ]);
@@ -110,9 +131,7 @@ export const paymentIntentSchema = z
     cancellation_reason: z.string().nullable(),
     completed_at: z.string().nullable(),
     next_action: z.object({ type: z.enum(['launch_card_app', 'display_qr', 'await_provider']), attempt_id: z.string() }).nullable(),
-    last_payment_error: z
-      .object({ type: z.string(), code: z.string(), decline_code: z.string().nullable(), message: z.string(), attempt_id: z.string() })
-      .nullable(),
+    last_payment_error: z.object({ type: z.string(), code: z.string(), decline_code: z.string().nullable(), message: z.string(), attempt_id: z.string() }).nullable(),
     attempts: z.array(
       z.object({
         id: z.string(),
@@ -125,9 +144,7 @@ export const paymentIntentSchema = z
         card: z.object({ brand: z.string(), masked_pan: z.string(), approval_number: z.string() }).nullable(),
       }),
     ),
-    refunds: z.array(
-      z.object({ id: z.string(), amount: z.int(), reason: z.string(), status: z.enum(['pending', 'succeeded', 'failed']), requested_at: z.string() }),
-    ),
+    refunds: z.array(z.object({ id: z.string(), amount: z.int(), reason: z.string(), status: z.enum(['pending', 'succeeded', 'failed']), requested_at: z.string() })),
     payment_token: z.string().optional().describe('Only in the create response: lets a client SDK read and confirm this intent'),
   })
   .meta({ id: 'PaymentIntent' });

@@ -11,7 +11,7 @@ export const REPORT_PAGE_SIZE_DEFAULT = 20;
 export const REPORT_PAGE_SIZE_MAX = 100;
 
 const statusSchema = paymentIntentSchema.shape.status;
-const businessDateSchema = z.iso.date().describe('A business date, YYYY-MM-DD (the store\'s time zone and cut-off)');
+const businessDateSchema = z.iso.date().describe("A business date, YYYY-MM-DD (the store's time zone and cut-off)");
 const instantSchema = z.iso.datetime({ offset: true }).describe('ISO-8601 instant, e.g. 2025-06-01T09:00:00Z or 2025-06-01T18:00:00+09:00');
 
 /** `status=completed&status=canceled` or `status=completed,canceled`. */
@@ -36,9 +36,7 @@ export const listPaymentIntentReportsQuerySchema = z
     created_from: instantSchema.optional().describe('Inclusive: created at or after'),
     created_to: instantSchema.optional().describe('Inclusive: created at or before'),
     limit: z.coerce.number().int().min(1).max(REPORT_PAGE_SIZE_MAX).default(REPORT_PAGE_SIZE_DEFAULT).describe('Page size, 1–100 (default 20)'),
-    starting_after: paymentIntentParamsSchema.shape.payment_intent_id
-      .optional()
-      .describe('The id of the last intent of the previous page: the next page starts after it'),
+    starting_after: paymentIntentParamsSchema.shape.payment_intent_id.optional().describe('The id of the last intent of the previous page: the next page starts after it'),
   })
   .strict()
   .refine((query) => query.business_date_from === undefined || query.business_date_to === undefined || query.business_date_from <= query.business_date_to, {
@@ -54,7 +52,7 @@ export type ListPaymentIntentReportsQuery = z.infer<typeof listPaymentIntentRepo
 
 export const paymentIntentReportSchema = paymentIntentSchema
   .omit({ payment_token: true })
-  .extend({ business_date: z.string().describe('The store\'s business date of created_at (time zone and cut-off in force then)') })
+  .extend({ business_date: z.string().describe("The store's business date of created_at (time zone and cut-off in force then)") })
   .meta({ id: 'PaymentIntentReport' });
 
 export type PaymentIntentReport = z.infer<typeof paymentIntentReportSchema>;

@@ -16,7 +16,11 @@ export const settlementProviderSchema = z
   .enum(['card', 'paypay', 'rakuten_pay', 'd_barai', 'au_pay', 'merpay'] satisfies ProviderCode[])
   .describe('card (the store acquirer) or a QR provider; cash is not settled');
 
-export const settlementBatchIdSchema = z.string().max(30).regex(/^stb_[0-7][0-9A-HJKMNP-TV-Z]{25}$/).describe('stb_ + ULID');
+export const settlementBatchIdSchema = z
+  .string()
+  .max(30)
+  .regex(/^stb_[0-7][0-9A-HJKMNP-TV-Z]{25}$/)
+  .describe('stb_ + ULID');
 
 ////////// Close a batch
 

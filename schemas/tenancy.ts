@@ -13,7 +13,11 @@ import { storableText } from './text.js';
 
 const ULID_BODY = '[0-7][0-9A-HJKMNP-TV-Z]{25}';
 const prefixedId = (prefix: string, description: string) =>
-  z.string().max(prefix.length + 27).regex(new RegExp(`^${prefix}_${ULID_BODY}$`)).describe(description);
+  z
+    .string()
+    .max(prefix.length + 27)
+    .regex(new RegExp(`^${prefix}_${ULID_BODY}$`))
+    .describe(description);
 
 export const clientPartnerIdSchema = prefixedId('cp', 'cp_ + ULID');
 export const merchantIdSchema = prefixedId('mer', 'mer_ + ULID');
@@ -34,9 +38,7 @@ export const providerCodeSchema = z.enum(['paypay', 'rakuten_pay', 'd_barai', 'a
 export const terminalModelSchema = z.enum(['S-Pitt Air', 'S-Pitt Mobile'] satisfies TerminalModel[]);
 
 /** Every tenancy command accepts an optional `Idempotency-Key` (tenancy changes move no money). */
-export const tenancyCommandHeadersSchema = z
-  .object({ 'idempotency-key': z.string().max(255).optional().describe('Optional: 1–255 printable ASCII characters') })
-  .loose();
+export const tenancyCommandHeadersSchema = z.object({ 'idempotency-key': z.string().max(255).optional().describe('Optional: 1–255 printable ASCII characters') }).loose();
 
 ////////// Requests
 
@@ -71,7 +73,11 @@ export const configureStoreProviderBodySchema = z
     provider_code: providerCodeSchema,
     fee_rate_ppm: z.int().min(0).max(1_000_000).describe('Parts per million of the amount: 3.24 % is 32400'),
     fixed_fee_minor: z.int().min(0).max(99_999_999_999).describe('Per payment, in minor units (JPY has none)'),
-    currency: z.string().regex(/^[A-Z]{3}$/).max(3).default('JPY'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .max(3)
+      .default('JPY'),
     credentials: credentialsSchema,
   })
   .strict()
@@ -79,14 +85,21 @@ export const configureStoreProviderBodySchema = z
 
 export const registerTerminalBodySchema = z
   .object({
-    device_uuid: z.string().max(36).regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/).describe('Lower-case canonical UUID'),
+    device_uuid: z
+      .string()
+      .max(36)
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      .describe('Lower-case canonical UUID'),
     public_key: storableText(PUBLIC_KEY_LENGTH_MAX).describe('The terminal’s ES256 (P-256) public key, SPKI PEM (BEGIN PUBLIC KEY)'),
     model: terminalModelSchema,
   })
   .strict()
   .meta({ id: 'RegisterTerminal' });
 
-export const deactivateTerminalBodySchema = z.object({ reason: text(REASON_LENGTH_MAX) }).strict().meta({ id: 'DeactivateTerminal' });
+export const deactivateTerminalBodySchema = z
+  .object({ reason: text(REASON_LENGTH_MAX) })
+  .strict()
+  .meta({ id: 'DeactivateTerminal' });
 
 ////////// Responses
 
@@ -168,6 +181,4 @@ export const terminalTokenRequestSchema = z
   .strict()
   .meta({ id: 'TerminalTokenRequest' });
 
-export const terminalTokenResponseSchema = z
-  .object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.int() })
-  .meta({ id: 'TerminalToken' });
+export const terminalTokenResponseSchema = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.int() }).meta({ id: 'TerminalToken' });

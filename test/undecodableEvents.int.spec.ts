@@ -55,7 +55,11 @@ beforeAll(async () => {
   tenant = await harness.tenant();
   terminal = await harness.asTerminal(tenant);
   // The refund as a newer writer would store it (version 99), and a refund whose amount is text.
-  poisoned.newerVersion = await poisonedSale((last) => ({ type: 'RefundRequested', schemaVersion: 99, data: { ...last.data, refundId: 're_1', reason: 'duplicate', paymentMethodType: 'cash' } }));
+  poisoned.newerVersion = await poisonedSale((last) => ({
+    type: 'RefundRequested',
+    schemaVersion: 99,
+    data: { ...last.data, refundId: 're_1', reason: 'duplicate', paymentMethodType: 'cash' },
+  }));
   poisoned.malformed = await poisonedSale((last) => ({
     type: 'RefundRequested',
     schemaVersion: 1,
@@ -98,7 +102,15 @@ describe.each(cases)('a stored event that does not decode (%s)', (kind) => {
     const collector = await startCollector(brokers, topic);
     collectors.push(collector);
     const logger = createLogger('silent');
-    const relay = startRelay({ client: harness.ledger.client, store: harness.ledger.store, brokers, logger, name: uniqueName('test-relay-undecodable'), topic, initialPosition: lastGood });
+    const relay = startRelay({
+      client: harness.ledger.client,
+      store: harness.ledger.store,
+      brokers,
+      logger,
+      name: uniqueName('test-relay-undecodable'),
+      topic,
+      initialPosition: lastGood,
+    });
     relays.push(relay);
     await waitUntil(async () => (await relay.status()).state === 'failed', 30_000, 'the relay to fail');
     const status = await relay.status();

@@ -255,9 +255,10 @@ function ratio(ours: SummaryRow | undefined, other: SummaryRow | undefined): Rat
 }
 
 function ratios(summary: readonly SummaryRow[], config: BenchConfig) {
-  const find = (scenario: string, concurrency: number, label: string) =>
-    summary.find((row) => row.scenario === scenario && row.concurrency === concurrency && row.label === label);
-  const oursLabels = cellSystems(config).filter((entry) => entry.system === 'ours').map((entry) => entry.label);
+  const find = (scenario: string, concurrency: number, label: string) => summary.find((row) => row.scenario === scenario && row.concurrency === concurrency && row.label === label);
+  const oursLabels = cellSystems(config)
+    .filter((entry) => entry.system === 'ours')
+    .map((entry) => entry.label);
   return config.scenarios.flatMap((scenario) =>
     config.concurrencies.flatMap((concurrency) =>
       oursLabels.map((label) => ({
@@ -312,10 +313,13 @@ async function main(): Promise<void> {
   const cellCount = config.repeats * config.scenarios.length * config.concurrencies.length * systems.length;
   const estimateS = cellCount * (config.warmupS + config.durationS + 3);
   // Hard bound on the whole run: twice the estimate plus two minutes.
-  const watchdog = setTimeout(() => {
-    log(`watchdog: run exceeded ${2 * estimateS + 120} s, exiting`);
-    process.exit(3);
-  }, (2 * estimateS + 120) * 1000);
+  const watchdog = setTimeout(
+    () => {
+      log(`watchdog: run exceeded ${2 * estimateS + 120} s, exiting`);
+      process.exit(3);
+    },
+    (2 * estimateS + 120) * 1000,
+  );
   watchdog.unref();
 
   const busyBefore = await machineBusyPct(3000);

@@ -230,11 +230,7 @@ export async function createRawTarget(context: TargetContext): Promise<AppendTar
 // ---------------------------------------------------------------------------------------------
 // Emmett's PostgreSQL event store, with its own pg.Pool.
 
-type FundsDeposited = Event<
-  'FundsDeposited',
-  { accountId: string; amountMinor: number; currency: string },
-  { correlationId: string }
->;
+type FundsDeposited = Event<'FundsDeposited', { accountId: string; amountMinor: number; currency: string }, { correlationId: string }>;
 
 export type EmmettOptions = Readonly<{ poolSizeMax: number }>;
 

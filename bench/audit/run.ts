@@ -45,7 +45,14 @@ function benchEvent(stream: number, revision: number): NewEvent {
     id: randomUUID(),
     type: revision === 0 ? 'PaymentIntentCreated' : 'PaymentAttemptStarted',
     schemaVersion: 1,
-    data: { paymentIntentId: `pi_BENCH${String(stream).padStart(21, '0')}`, amountMinor: 1000 + revision, currency: 'JPY', storeId: 'str_01JD3W8Q4ZK6T9X2M5N7P1R3S8', occurredAt: '2026-12-07T01:00:00.000Z', attemptId: `pat_${revision}` },
+    data: {
+      paymentIntentId: `pi_BENCH${String(stream).padStart(21, '0')}`,
+      amountMinor: 1000 + revision,
+      currency: 'JPY',
+      storeId: 'str_01JD3W8Q4ZK6T9X2M5N7P1R3S8',
+      occurredAt: '2026-12-07T01:00:00.000Z',
+      attemptId: `pat_${revision}`,
+    },
     metadata: { actor: 'terminal:trm_01JD3W8Q4ZK6T9X2M5N7P1R3S8', correlationId: randomUUID(), idempotencyKey: randomUUID() },
   };
 }
@@ -109,7 +116,13 @@ async function measure(label: string, work: () => Promise<number>): Promise<Meas
 
 async function main(): Promise<void> {
   await recreateDatabase(database);
-  const client = createPgClient({ connectionString: databaseUrl(database), poolSizeMax: 16, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 60_000, applicationName: 'bench-audit' });
+  const client = createPgClient({
+    connectionString: databaseUrl(database),
+    poolSizeMax: 16,
+    statementTimeoutMs: 0,
+    idleInTransactionTimeoutMs: 60_000,
+    applicationName: 'bench-audit',
+  });
   const folder = mkdtempSync(join(tmpdir(), 'bench-audit-'));
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
   try {
@@ -123,7 +136,10 @@ async function main(): Promise<void> {
     const bundle = join(folder, 'bench.ndjson');
     const raw = await measure('raw read', () => rawRead(client));
     const verify = await measure('verify', async () => (await verifyLog(store, { pageSize })).eventsChecked);
-    const exported = await measure('export', async () => (await exportBundle({ store, client, from: LOG_START, to: undefined, out: bundle, now: () => new Date(), pageSize })).events);
+    const exported = await measure(
+      'export',
+      async () => (await exportBundle({ store, client, from: LOG_START, to: undefined, out: bundle, now: () => new Date(), pageSize })).events,
+    );
     const offline = await measure('verify-export', async () => {
       const report = await verifyBundle(bundle);
       if (!report.ok) throw new Error(`bundle fails: ${JSON.stringify(report.problem)}`);

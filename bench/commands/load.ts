@@ -131,7 +131,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     byKind: Object.fromEntries(
       [...kinds.entries()].map(([kind, recorder]) => [kind, { requests: recorder.count, requestsPerS: round3(recorder.count / windowS), latencyMs: recorder.summary() }]),
     ),
-    errors: { total: errorsInWindow, rate: attempted === 0 ? 0 : round3(errorsInWindow / attempted), byStatus: errorsByStatus, outsideWindow: errorsOutsideWindow, first: firstError },
+    errors: {
+      total: errorsInWindow,
+      rate: attempted === 0 ? 0 : round3(errorsInWindow / attempted),
+      byStatus: errorsByStatus,
+      outsideWindow: errorsOutsideWindow,
+      first: firstError,
+    },
     perSecond: result.perSecond,
     aborted: result.aborted,
   };

@@ -7,7 +7,12 @@ import type { TerminalTokens } from './ledgerSetup.js';
 import type { Outcome } from './load.js';
 import type { TerminalMixWorker } from './terminalMix.js';
 
-export function terminalMixPerformer(client: HttpClient, workers: readonly TerminalMixWorker[], tokens: TerminalTokens, runId: string): (worker: number, sequence: number) => Promise<Outcome> {
+export function terminalMixPerformer(
+  client: HttpClient,
+  workers: readonly TerminalMixWorker[],
+  tokens: TerminalTokens,
+  runId: string,
+): (worker: number, sequence: number) => Promise<Outcome> {
   return async (worker, sequence) => {
     const mix = workers[worker];
     if (mix === undefined) throw new Error(`no terminal mix worker ${worker}`);

@@ -78,7 +78,12 @@ function readConfig(): Config {
 }
 
 /** Runs the load against a started server, measuring CPU over the window; stops the server after. */
-async function measure(config: Config, server: ServerProcess, database: string, perform: (worker: number, sequence: number) => Promise<Outcome>): Promise<Omit<Measured, 'details'>> {
+async function measure(
+  config: Config,
+  server: ServerProcess,
+  database: string,
+  perform: (worker: number, sequence: number) => Promise<Outcome>,
+): Promise<Omit<Measured, 'details'>> {
   const probe = await StatsProbe.open();
   const cpu = new WindowCpu(server.pid, probe, database);
   try {
@@ -152,7 +157,13 @@ async function measureLedger(config: Config, database: string): Promise<Measured
     const workers = Array.from({ length: config.concurrency }, (_, index) => new TerminalMixWorker(0x5eed + index));
     const runId = `bench-${process.pid}-${Date.now()}`;
     const measured = await measure(config, server, database, terminalMixPerformer(client, workers, liveTokens, runId));
-    const details = { terminals: terminals.length, stores: config.stores, tokenRefreshes: liveTokens.refreshes, tokenRefreshFailures: liveTokens.refreshFailures, logLevel: config.ledgerLogLevel };
+    const details = {
+      terminals: terminals.length,
+      stores: config.stores,
+      tokenRefreshes: liveTokens.refreshes,
+      tokenRefreshFailures: liveTokens.refreshFailures,
+      logLevel: config.ledgerLogLevel,
+    };
     return { ...measured, details };
   } finally {
     tokens?.stop();

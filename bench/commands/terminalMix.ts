@@ -39,7 +39,6 @@ const FLOW_THRESHOLDS: readonly (readonly [number, Flow])[] = [
   [1, 'card'],
 ];
 
-
 /**
  * One closed-loop worker acting as one terminal: `next()` is the request to send, `settle()` what
  * came back (it advances the flow, or throws on an unexpected answer), `abandon()` drops the flow

@@ -61,7 +61,15 @@ export async function measureRawInsert(client: SqlClient, rows: number, rowsPerS
     for (let index = 0; index < count; index += 1) {
       const id = inserted + index + 1;
       const source = sample[id % sample.length]!;
-      batch[index] = { id, stream_name: source.stream_name, event_type: source.event_type, actor: source.actor, amount_minor: (id * 7919) % 1_000_000, recorded_at: source.recorded_at, data: source.data };
+      batch[index] = {
+        id,
+        stream_name: source.stream_name,
+        event_type: source.event_type,
+        actor: source.actor,
+        amount_minor: (id * 7919) % 1_000_000,
+        recorded_at: source.recorded_at,
+        data: source.data,
+      };
     }
     await client.query(INSERT_SQL, [JSON.stringify(batch)]);
     inserted += count;

@@ -85,7 +85,13 @@ type CatchUp = Readonly<{
 
 /** Starts the runtime from the log start and waits until it has applied everything (or fails / times out). */
 async function catchUp(url: string, config: RebuildConfig, projectors: readonly Projector[], logEvents: number, say: Say): Promise<CatchUp> {
-  const client = createPgClient({ connectionString: url, poolSizeMax: config.poolSize, statementTimeoutMs: 600_000, idleInTransactionTimeoutMs: 600_000, applicationName: RUNTIME_APPLICATION });
+  const client = createPgClient({
+    connectionString: url,
+    poolSizeMax: config.poolSize,
+    statementTimeoutMs: 600_000,
+    idleInTransactionTimeoutMs: 600_000,
+    applicationName: RUNTIME_APPLICATION,
+  });
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
   const tallies = new Map<string, Tally>(projectors.map((projector) => [projector.name, { events: 0, batches: 0, applyMs: 0, lastBatchAtMs: 0 }]));
   const series = new Map<number, number>();
@@ -158,7 +164,12 @@ async function catchUp(url: string, config: RebuildConfig, projectors: readonly 
     error,
     seconds: round3(seconds),
     eventsPerS: completed ? Math.round(logEvents / seconds) : null,
-    cpu: { processCpuPct: meter?.processCpuPct ?? null, processCpuSeconds: meter === null ? null : round3(meter.processCpuSeconds), machineBusyPct: meter?.machineBusyPct ?? null, postgresBackendsCpuS: backendsCpuS },
+    cpu: {
+      processCpuPct: meter?.processCpuPct ?? null,
+      processCpuSeconds: meter === null ? null : round3(meter.processCpuSeconds),
+      machineBusyPct: meter?.machineBusyPct ?? null,
+      postgresBackendsCpuS: backendsCpuS,
+    },
     warnings,
     appliedEventsPerSecondSeries: Array.from({ length: lastSecond + 1 }, (_, second) => series.get(second) ?? 0),
     perProjection,

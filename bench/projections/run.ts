@@ -48,7 +48,10 @@ type Part = 'rebuild' | 'lag';
 type ProjectorSet = 'all' | 'dev' | 'all+dev';
 
 function readParts(): readonly Part[] {
-  const parts = (process.env.BENCH_PARTS ?? 'rebuild,lag').split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parts = (process.env.BENCH_PARTS ?? 'rebuild,lag')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (parts.length === 0 || parts.some((part) => part !== 'rebuild' && part !== 'lag')) throw new RangeError('BENCH_PARTS: rebuild and/or lag');
   return parts as Part[];
 }

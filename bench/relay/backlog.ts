@@ -61,13 +61,25 @@ function intentRows(n: number, startMs: number): { rows: Row[]; messages: number
     };
     const hash = chainHash(prev, canonicalEventText(stream, newEvent, at));
     const row: Row = {
-      event_id: newEvent.id, stream_name: stream, stream_revision: revision, event_type: newEvent.type, schema_version: 1,
-      data: newEvent.data, metadata: newEvent.metadata, recorded_at: at, prev_hash: prev, hash, n: 0,
+      event_id: newEvent.id,
+      stream_name: stream,
+      stream_revision: revision,
+      event_type: newEvent.type,
+      schema_version: 1,
+      data: newEvent.data,
+      metadata: newEvent.metadata,
+      recorded_at: at,
+      prev_hash: prev,
+      hash,
+      n: 0,
     };
     prev = hash;
     return row;
   });
-  const messages = mapBatch(rows.map((row, index) => ({ id: row.event_id, event: events[index]!, traceparent: null })), new Map()).outgoing.length;
+  const messages = mapBatch(
+    rows.map((row, index) => ({ id: row.event_id, event: events[index]!, traceparent: null })),
+    new Map(),
+  ).outgoing.length;
   return { rows, messages };
 }
 

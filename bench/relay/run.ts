@@ -91,8 +91,14 @@ async function drain(client: SqlClient, store: PostgresEventStore, topic: string
   cpu.start();
   const relayStarted = performance.now();
   const relay = startRelay({
-    client, store, brokers: config.brokers, logger: createLogger('warn'), name: 'bench', topic,
-    topicPartitions: config.partitions, batchSizeMax: config.batchSizeMax,
+    client,
+    store,
+    brokers: config.brokers,
+    logger: createLogger('warn'),
+    name: 'bench',
+    topic,
+    topicPartitions: config.partitions,
+    batchSizeMax: config.batchSizeMax,
     hooks: {
       afterPublish: (batch) => {
         const now = performance.now();
@@ -132,7 +138,13 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const postgres = await serverInfo();
   await recreateDatabase(database);
-  const client = createPgClient({ connectionString: databaseUrl(database), poolSizeMax: 8, statementTimeoutMs: 300_000, idleInTransactionTimeoutMs: 60_000, applicationName: 'bench-relay' });
+  const client = createPgClient({
+    connectionString: databaseUrl(database),
+    poolSizeMax: 8,
+    statementTimeoutMs: 300_000,
+    idleInTransactionTimeoutMs: 60_000,
+    applicationName: 'bench-relay',
+  });
   await migrate(client);
 
   say(`building a backlog of ${config.events} events in ${database} …`);

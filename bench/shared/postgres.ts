@@ -61,27 +61,12 @@ export type ServerInfo = Readonly<{
   settings: Readonly<Record<string, string>>;
 }>;
 
-const REPORTED_SETTINGS = [
-  'synchronous_commit',
-  'fsync',
-  'wal_sync_method',
-  'full_page_writes',
-  'shared_buffers',
-  'max_connections',
-  'commit_delay',
-  'max_wal_size',
-] as const;
+const REPORTED_SETTINGS = ['synchronous_commit', 'fsync', 'wal_sync_method', 'full_page_writes', 'shared_buffers', 'max_connections', 'commit_delay', 'max_wal_size'] as const;
 
 export async function serverInfo(): Promise<ServerInfo> {
   return withAdmin(async (client) => {
-    const version = await client.query<{ version: string; server_version: string }>(
-      'SELECT version() AS version, current_setting($1) AS server_version',
-      ['server_version'],
-    );
-    const settings = await client.query<{ name: string; setting: string }>(
-      'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
-      [REPORTED_SETTINGS],
-    );
+    const version = await client.query<{ version: string; server_version: string }>('SELECT version() AS version, current_setting($1) AS server_version', ['server_version']);
+    const settings = await client.query<{ name: string; setting: string }>('SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name', [REPORTED_SETTINGS]);
     const row = version.rows[0];
     return {
       version: row?.version ?? 'unknown',
@@ -121,10 +106,7 @@ export class StatsProbe {
   /** Process ids of the client backends connected to `database`. */
   async backendPids(database: string): Promise<number[]> {
     try {
-      const result = await this.client.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
-        [database],
-      );
+      const result = await this.client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [database]);
       return result.rows.map((row) => row.pid);
     } catch {
       return [];

@@ -32,13 +32,14 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
         allowPaymentToken: false,
         prepare: async (principal, key) => {
           const placement = await resolvePlacement(dependencies.context, principal, { storeId: body.store_id, terminalId: body.terminal_id, provider: body.provider });
-          const reference =
-            body.client_reference_id === null ? null : { storeId: placement.storeId, clientReferenceId: body.client_reference_id, key };
+          const reference = body.client_reference_id === null ? null : { storeId: placement.storeId, clientReferenceId: body.client_reference_id, key };
           const paymentIntentId = reference === null ? newPaymentIntentId : await intentIdForReference(dependencies.context, reference, newPaymentIntentId);
           const store = placement.facts.store;
           // A store that does not exist has no merchant to sign for; the create is refused anyway.
           const paymentToken =
-            store.status === 'not_opened' ? undefined : await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: store.merchantId });
+            store.status === 'not_opened'
+              ? undefined
+              : await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: store.merchantId });
           return {
             paymentIntentId,
             ...(paymentToken === undefined ? {} : { extra: { payment_token: paymentToken } }),
@@ -67,4 +68,3 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
     },
   );
 }
-

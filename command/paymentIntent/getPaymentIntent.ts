@@ -28,7 +28,10 @@ export function registerGetPaymentIntent(app: FastifyInstance, dependencies: Pay
       const paymentIntentId = request.params.payment_intent_id;
       const { state } = await loadAggregate(dependencies.context, paymentIntentDecider, toPaymentIntentStreamName(paymentIntentId));
       if (state.status === 'absent' || !isVisible(principalOf(request), state, paymentIntentId, true)) {
-        return reply.code(404).type('application/problem+json').send(problem(404, 'payment_intent.not_found', 'Not Found', `no payment intent ${paymentIntentId}`));
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send(problem(404, 'payment_intent.not_found', 'Not Found', `no payment intent ${paymentIntentId}`));
       }
       return renderPaymentIntent(state);
     },

@@ -23,11 +23,7 @@ export type IntentCommandRoute<Body extends z.ZodType> = Readonly<{
  * Registers `POST /v1/payment_intents/:payment_intent_id{action}`: validated body, required
  * Idempotency-Key, the caller's tenancy, load → decide → append, the intent as the response.
  */
-export function registerIntentCommandRoute<Body extends z.ZodType>(
-  app: FastifyInstance,
-  dependencies: PaymentIntentRouteDependencies,
-  route: IntentCommandRoute<Body>,
-): void {
+export function registerIntentCommandRoute<Body extends z.ZodType>(app: FastifyInstance, dependencies: PaymentIntentRouteDependencies, route: IntentCommandRoute<Body>): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     `/v1/payment_intents/:payment_intent_id${route.action}`,
     {

@@ -35,7 +35,8 @@ export function registerReportRefundResult(app: FastifyInstance, dependencies: P
               paymentIntentId,
               now,
               refundId,
-              result: body.outcome === 'succeeded' ? { outcome: 'succeeded', providerRefundId: body.provider_refund_id } : { outcome: 'failed', failureReason: body.failure_reason },
+              result:
+                body.outcome === 'succeeded' ? { outcome: 'succeeded', providerRefundId: body.provider_refund_id } : { outcome: 'failed', failureReason: body.failure_reason },
             },
           }),
         }),

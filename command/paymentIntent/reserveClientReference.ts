@@ -1,10 +1,4 @@
-import {
-  clientReferenceDecider,
-  reservedUnder,
-  toClientReferenceStreamName,
-  type ClientReferenceState,
-  type ReservingKey,
-} from '../../domain/clientReference/index.js';
+import { clientReferenceDecider, reservedUnder, toClientReferenceStreamName, type ClientReferenceState, type ReservingKey } from '../../domain/clientReference/index.js';
 import type { EventMetadata } from '../../domain/eventStore/index.js';
 import { paymentIntentDecider, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { CommandContext } from '../commandContext.js';

@@ -1,18 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import {
-  settlementBatchDecider,
-  toSettlementBatchStreamName,
-  type CloseSettlementBatch,
-  type SettlementBatchState,
-} from '../../domain/settlement/index.js';
+import { settlementBatchDecider, toSettlementBatchStreamName, type CloseSettlementBatch, type SettlementBatchState } from '../../domain/settlement/index.js';
 import { problem, problemSchema } from '../../schemas/problem.js';
-import {
-  closeSettlementBatchBodySchema,
-  settlementBatchClosedSchema,
-  settlementCommandHeadersSchema,
-  type SettlementBatchClosedResource,
-} from '../../schemas/settlement.js';
+import { closeSettlementBatchBodySchema, settlementBatchClosedSchema, settlementCommandHeadersSchema, type SettlementBatchClosedResource } from '../../schemas/settlement.js';
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand, type CommandOutcome } from '../handleCommand.js';
 import { authConfig } from '../../http/authConfig.js';
@@ -51,7 +41,7 @@ export function registerCloseSettlementBatch(app: FastifyInstance, { context }: 
       schema: {
         summary: 'Close a settlement batch',
         description:
-          'Closes one merchant × provider × business day. The settlement report freezes the day\'s totals at the close; anything placed on that day later shows as adjustments after close.',
+          "Closes one merchant × provider × business day. The settlement report freezes the day's totals at the close; anything placed on that day later shows as adjustments after close.",
         tags: ['settlement'],
         security: PARTNER_SECURITY,
         headers: settlementCommandHeadersSchema,

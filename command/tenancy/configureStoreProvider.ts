@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import {
-  parseStoreProviderConfigId,
-  storeProviderConfigDecider,
-  toStoreProviderConfigStreamName,
-  type ConfigureStoreProvider,
-} from '../../domain/tenancy/index.js';
+import { parseStoreProviderConfigId, storeProviderConfigDecider, toStoreProviderConfigStreamName, type ConfigureStoreProvider } from '../../domain/tenancy/index.js';
 import { problemSchema } from '../../schemas/problem.js';
 import { configureStoreProviderBodySchema, storeParamsSchema, storeProviderConfigSchema, tenancyCommandHeadersSchema } from '../../schemas/tenancy.js';
 import { executeCommand } from '../handleCommand.js';

@@ -13,12 +13,14 @@ import { runTerminalStatusCommand, terminalStatusRouteSchema } from './terminalS
  * @example registerDeactivateTerminal(app, { context });
  */
 export function registerDeactivateTerminal(app: FastifyInstance, { context }: Readonly<{ context: CommandContext }>): void {
-  app.withTypeProvider<ZodTypeProvider>().post(
-    '/v1/terminals/:terminal_id/deactivate',
-    { config: authConfig('partner'), schema: { ...terminalStatusRouteSchema('Deactivate a terminal'), body: deactivateTerminalBodySchema } },
-    async (request, reply) =>
-      runTerminalStatusCommand(context, request, reply, request.params.terminal_id, ({ terminal }, now) =>
-        Promise.resolve({ type: 'DeactivateTerminal', data: { terminalId: terminal.terminalId, reason: request.body.reason, now } }),
-      ),
-  );
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post(
+      '/v1/terminals/:terminal_id/deactivate',
+      { config: authConfig('partner'), schema: { ...terminalStatusRouteSchema('Deactivate a terminal'), body: deactivateTerminalBodySchema } },
+      async (request, reply) =>
+        runTerminalStatusCommand(context, request, reply, request.params.terminal_id, ({ terminal }, now) =>
+          Promise.resolve({ type: 'DeactivateTerminal', data: { terminalId: terminal.terminalId, reason: request.body.reason, now } }),
+        ),
+    );
 }

@@ -6,13 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import {
-  providerCodes,
-  storeProviderConfigDecider,
-  toStoreProviderConfigStreamName,
-  type ConfiguredStoreProviderConfig,
-  type StoreId,
-} from '../../domain/tenancy/index.js';
+import { providerCodes, storeProviderConfigDecider, toStoreProviderConfigStreamName, type ConfiguredStoreProviderConfig, type StoreId } from '../../domain/tenancy/index.js';
 import { problemSchema } from '../../schemas/problem.js';
 import { merchantParamsSchema, merchantSchema, storeParamsSchema, storeSchema, terminalParamsSchema, terminalSchema } from '../../schemas/tenancy.js';
 import type { CommandContext } from '../commandContext.js';
@@ -56,16 +50,12 @@ export function registerTenancyReads(app: FastifyInstance, { context }: Readonly
       return reply.code(200).send(renderMerchant(merchant));
     },
   );
-  routes.get(
-    '/v1/stores/:store_id',
-    { config: authConfig('partner'), schema: readSchema('Get a store', storeParamsSchema, storeSchema) },
-    async (request, reply) => {
-      const owned = await findOwnedStore(context, partnerOf(request), request.params.store_id);
-      if (owned === undefined) return sendNotFound(reply, 'store');
-      const configs = await providerConfigsOf(context, owned.store.storeId);
-      return reply.code(200).send(renderStore(owned.store, configs, context.now().toISOString()));
-    },
-  );
+  routes.get('/v1/stores/:store_id', { config: authConfig('partner'), schema: readSchema('Get a store', storeParamsSchema, storeSchema) }, async (request, reply) => {
+    const owned = await findOwnedStore(context, partnerOf(request), request.params.store_id);
+    if (owned === undefined) return sendNotFound(reply, 'store');
+    const configs = await providerConfigsOf(context, owned.store.storeId);
+    return reply.code(200).send(renderStore(owned.store, configs, context.now().toISOString()));
+  });
   routes.get(
     '/v1/terminals/:terminal_id',
     { config: authConfig('partner'), schema: readSchema('Get a terminal', terminalParamsSchema, terminalSchema) },

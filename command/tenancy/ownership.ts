@@ -30,11 +30,7 @@ async function loadMerchant(context: CommandContext, merchantId: MerchantId) {
 }
 
 /** @example const merchant = await findOwnedMerchant(context, principal, request.params.merchant_id); */
-export async function findOwnedMerchant(
-  context: CommandContext,
-  principal: PartnerPrincipal,
-  merchantId: string,
-): Promise<OnboardedMerchant | undefined> {
+export async function findOwnedMerchant(context: CommandContext, principal: PartnerPrincipal, merchantId: string): Promise<OnboardedMerchant | undefined> {
   if (!isMerchantId(merchantId)) return undefined;
   const merchant = await loadMerchant(context, merchantId);
   if (merchant.status === 'not_onboarded' || merchant.clientPartnerId !== principal.clientPartnerId) return undefined;
@@ -55,11 +51,7 @@ export async function findOwnedStore(context: CommandContext, principal: Partner
 export type OwnedTerminal = Readonly<{ terminal: RegisteredTerminal; merchant: OnboardedMerchant }>;
 
 /** @example const owned = await findOwnedTerminal(context, principal, 'trm_01…'); // { terminal, merchant } | undefined */
-export async function findOwnedTerminal(
-  context: CommandContext,
-  principal: PartnerPrincipal,
-  terminalId: string,
-): Promise<OwnedTerminal | undefined> {
+export async function findOwnedTerminal(context: CommandContext, principal: PartnerPrincipal, terminalId: string): Promise<OwnedTerminal | undefined> {
   if (!isTerminalId(terminalId)) return undefined;
   const terminal = (await loadAggregate(context, terminalDecider, toTerminalStreamName(terminalId))).state;
   if (terminal.status === 'unregistered') return undefined;

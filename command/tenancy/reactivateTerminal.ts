@@ -13,10 +13,9 @@ import { runTerminalStatusCommand, terminalStatusRouteSchema } from './terminalS
  * @example registerReactivateTerminal(app, { context });
  */
 export function registerReactivateTerminal(app: FastifyInstance, { context }: Readonly<{ context: CommandContext }>): void {
-  app.withTypeProvider<ZodTypeProvider>().post(
-    '/v1/terminals/:terminal_id/reactivate',
-    { config: authConfig('partner'), schema: terminalStatusRouteSchema('Reactivate a terminal') },
-    async (request, reply) =>
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post('/v1/terminals/:terminal_id/reactivate', { config: authConfig('partner'), schema: terminalStatusRouteSchema('Reactivate a terminal') }, async (request, reply) =>
       runTerminalStatusCommand(context, request, reply, request.params.terminal_id, async ({ terminal, merchant }, now) => {
         const store = (await loadAggregate(context, storeDecider, toStoreStreamName(terminal.storeId))).state;
         return {
@@ -24,5 +23,5 @@ export function registerReactivateTerminal(app: FastifyInstance, { context }: Re
           data: { terminalId: terminal.terminalId, storeStatus: store.status, merchantStatus: merchant.status, now },
         };
       }),
-  );
+    );
 }

@@ -58,8 +58,7 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-export const isValidCutoffMinutes = (cutoffMinutes: number): boolean =>
-  Number.isInteger(cutoffMinutes) && cutoffMinutes >= 0 && cutoffMinutes <= CUTOFF_MINUTES_MAX;
+export const isValidCutoffMinutes = (cutoffMinutes: number): boolean => Number.isInteger(cutoffMinutes) && cutoffMinutes >= 0 && cutoffMinutes <= CUTOFF_MINUTES_MAX;
 
 /** @example isBusinessDate('2024-02-29') === true; isBusinessDate('2023-02-29') === false */
 export const isBusinessDate = (value: string): boolean => parseCivilDate(value) !== undefined;
@@ -82,8 +81,7 @@ function wallClockAt(formatter: Intl.DateTimeFormat, epochMs: number): WallClock
 }
 
 /** The business date read off the wall clock alone: the calendar date, minus one before the cut-off. */
-const wallBusinessDay = (wall: WallClock, cutoffMinutes: number): number =>
-  wall.minutesOfDay < cutoffMinutes ? wall.daysSinceEpoch - 1 : wall.daysSinceEpoch;
+const wallBusinessDay = (wall: WallClock, cutoffMinutes: number): number => (wall.minutesOfDay < cutoffMinutes ? wall.daysSinceEpoch - 1 : wall.daysSinceEpoch);
 
 /** The last instant (to the second) at or after `fromMs` that still has `offsetMinutes`. */
 function lastInstantWithOffset(formatter: Intl.DateTimeFormat, fromMs: number, toMs: number, offsetMinutes: number) {

@@ -25,21 +25,18 @@ export type BusinessDaySchedule = readonly [BusinessDayPeriod, ...BusinessDayPer
  * The platform default, for a store whose opening is not in the log (imported or test data):
  * Asia/Tokyo, the business day starting at 00:00, from the beginning of time.
  */
-export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([
-  Object.freeze({ effectiveFromBusinessDate: '0001-01-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 0 }),
-]);
+export const DEFAULT_SCHEDULE: BusinessDaySchedule = Object.freeze([Object.freeze({ effectiveFromBusinessDate: '0001-01-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 0 })]);
 
 /** Changes are rare (a handful in a store's life); the bound keeps the state small. */
 export const BUSINESS_DAY_PERIODS_MAX = 100;
 
-const sameSettings = (left: BusinessDaySettings, right: BusinessDaySettings): boolean =>
-  left.timeZone === right.timeZone && left.cutoffMinutes === right.cutoffMinutes;
+const sameSettings = (left: BusinessDaySettings, right: BusinessDaySettings): boolean => left.timeZone === right.timeZone && left.cutoffMinutes === right.cutoffMinutes;
 
-const samePeriod = (left: BusinessDayPeriod, right: BusinessDayPeriod): boolean =>
-  sameSettings(left, right) && left.effectiveFromBusinessDate === right.effectiveFromBusinessDate;
+const samePeriod = (left: BusinessDayPeriod, right: BusinessDayPeriod): boolean => sameSettings(left, right) && left.effectiveFromBusinessDate === right.effectiveFromBusinessDate;
 
 export const sameSchedule = (left: BusinessDaySchedule, right: BusinessDaySchedule): boolean =>
-  left.length === right.length && left.every((period, index) => {
+  left.length === right.length &&
+  left.every((period, index) => {
     const other = right[index];
     return other !== undefined && samePeriod(period, other);
   });
@@ -53,9 +50,7 @@ export const sameSchedule = (left: BusinessDaySchedule, right: BusinessDaySchedu
  *   { effectiveFromBusinessDate: '2024-07-01', timeZone: 'Asia/Tokyo', cutoffMinutes: 240 }) // two periods
  */
 export function scheduleChange(schedule: BusinessDaySchedule, change: BusinessDayPeriod): BusinessDaySchedule {
-  const [first, ...rest] = schedule.filter(
-    (period) => period.effectiveFromBusinessDate < change.effectiveFromBusinessDate,
-  );
+  const [first, ...rest] = schedule.filter((period) => period.effectiveFromBusinessDate < change.effectiveFromBusinessDate);
   if (first === undefined) return [change];
   const previous = rest.at(-1) ?? first;
   return sameSettings(previous, change) ? [first, ...rest] : [first, ...rest, change];

@@ -26,9 +26,7 @@ export function civilFromDays(daysSinceEpoch: number): CivilDate {
   const z = daysSinceEpoch + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
@@ -38,8 +36,7 @@ export function civilFromDays(daysSinceEpoch: number): CivilDate {
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
-export const formatCivilDate = ({ year, month, day }: CivilDate): string =>
-  `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+export const formatCivilDate = ({ year, month, day }: CivilDate): string => `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -8,7 +8,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, businessDate, createdWindowOfBusinessDates, storeBusinessDate, type BusinessDaySchedule } from './index.js';
 
-const zones = ['Etc/GMT+12', 'Pacific/Pago_Pago', 'America/St_Johns', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Etc/GMT-14'];
+const zones = [
+  'Etc/GMT+12',
+  'Pacific/Pago_Pago',
+  'America/St_Johns',
+  'America/New_York',
+  'UTC',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'Australia/Lord_Howe',
+  'Pacific/Kiritimati',
+  'Etc/GMT-14',
+];
 const instants = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }).map((ms) => new Date(ms).toISOString());
 const cutoffs = fc.integer({ min: 0, max: 1439 });
 
@@ -40,15 +51,23 @@ describe('createdWindowOfBusinessDates', () => {
 
   it('contains them across a schedule change too (capped days)', () => {
     fc.assert(
-      fc.property(instants, fc.constantFrom(...zones), cutoffs, fc.constantFrom(...zones), cutoffs, fc.integer({ min: -2, max: 2 }), (instant, zone, cutoff, nextZone, nextCutoff, shift) => {
-        const opening = businessDate(instant, zone, cutoff);
-        const schedule: BusinessDaySchedule = [
-          { effectiveFromBusinessDate: addDays(opening, -10), timeZone: zone, cutoffMinutes: cutoff },
-          { effectiveFromBusinessDate: addDays(opening, shift), timeZone: nextZone, cutoffMinutes: nextCutoff },
-        ];
-        const date = storeBusinessDate(schedule, instant);
-        expect(contains(date, date, instant)).toBe(true);
-      }),
+      fc.property(
+        instants,
+        fc.constantFrom(...zones),
+        cutoffs,
+        fc.constantFrom(...zones),
+        cutoffs,
+        fc.integer({ min: -2, max: 2 }),
+        (instant, zone, cutoff, nextZone, nextCutoff, shift) => {
+          const opening = businessDate(instant, zone, cutoff);
+          const schedule: BusinessDaySchedule = [
+            { effectiveFromBusinessDate: addDays(opening, -10), timeZone: zone, cutoffMinutes: cutoff },
+            { effectiveFromBusinessDate: addDays(opening, shift), timeZone: nextZone, cutoffMinutes: nextCutoff },
+          ];
+          const date = storeBusinessDate(schedule, instant);
+          expect(contains(date, date, instant)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -31,9 +31,7 @@ export type ClientReferenceReserved = Readonly<{
 
 export type ClientReferenceEvent = ClientReferenceReserved;
 
-export type ClientReferenceState =
-  | Readonly<{ status: 'free' }>
-  | Readonly<{ status: 'reserved'; paymentIntentId: string; reservedBy: ReservingKey }>;
+export type ClientReferenceState = Readonly<{ status: 'free' }> | Readonly<{ status: 'reserved'; paymentIntentId: string; reservedBy: ReservingKey }>;
 
 export type ClientReferenceErrorCode = 'duplicate_reference';
 

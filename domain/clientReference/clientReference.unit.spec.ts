@@ -6,14 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../shared/testing/deciderSpec.js';
-import {
-  DuplicateReferenceError,
-  clientReferenceDecider,
-  reservedUnder,
-  toClientReferenceStreamName,
-  type ClientReferenceReserved,
-  type ReserveClientReference,
-} from './index.js';
+import { DuplicateReferenceError, clientReferenceDecider, reservedUnder, toClientReferenceStreamName, type ClientReferenceReserved, type ReserveClientReference } from './index.js';
 
 const given = deciderSpec(clientReferenceDecider, (actual, expected) => {
   expect(actual).toStrictEqual(expected);

@@ -29,16 +29,7 @@ function isArray(value: JsonValue): value is readonly JsonValue[] {
  */
 export function canonicalEventText(stream: string, event: NewEvent, recordedAt: string): string {
   const metadata: { [key: string]: JsonValue } = { ...event.metadata };
-  return canonicalJson([
-    CANONICAL_FORM,
-    stream,
-    event.id,
-    event.type,
-    event.schemaVersion,
-    event.data,
-    metadata,
-    recordedAt,
-  ]);
+  return canonicalJson([CANONICAL_FORM, stream, event.id, event.type, event.schemaVersion, event.data, metadata, recordedAt]);
 }
 
 const DEPTH_MAX = 64;

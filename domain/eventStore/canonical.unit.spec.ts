@@ -24,9 +24,11 @@ describe('canonicalJson', () => {
   });
 
   it('round-trips: parsing the canonical text gives the same value back', () => {
-    fc.assert(fc.property(jsonValue, (value) => {
-      expect(JSON.parse(canonicalJson(value))).toEqual(value);
-    }));
+    fc.assert(
+      fc.property(jsonValue, (value) => {
+        expect(JSON.parse(canonicalJson(value))).toEqual(value);
+      }),
+    );
   });
 
   it('sorts keys and writes no white space', () => {
@@ -70,15 +72,19 @@ describe('findJsonProblem', () => {
 describe('log positions', () => {
   const position = fc.record({ commit: fc.bigInt({ min: 0n, max: 2n ** 63n }), prepare: fc.bigInt({ min: 0n, max: 2n ** 63n }) });
   it('format and parse round-trip', () => {
-    fc.assert(fc.property(position, (value) => {
-      expect(parsePosition(formatPosition(value))).toEqual(value);
-    }));
+    fc.assert(
+      fc.property(position, (value) => {
+        expect(parsePosition(formatPosition(value))).toEqual(value);
+      }),
+    );
   });
   it('compare lexicographically by commit, then prepare', () => {
-    fc.assert(fc.property(position, position, (a, b) => {
-      const expected = a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
-      return comparePositions(a, b) === expected && comparePositions(b, a) === -expected;
-    }));
+    fc.assert(
+      fc.property(position, position, (a, b) => {
+        const expected = a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
+        return comparePositions(a, b) === expected && comparePositions(b, a) === -expected;
+      }),
+    );
   });
   it('refuse anything but two decimal numbers', () => {
     expect(parsePosition('12')).toBeUndefined();

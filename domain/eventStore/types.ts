@@ -44,11 +44,7 @@ export type RecordedEvent = NewEvent &
  * The optimistic-concurrency expectation of an append:
  * `no_stream` (create only), `stream_exists`, `any` (no check), or an exact last revision.
  */
-export type ExpectedRevision =
-  | Readonly<{ kind: 'no_stream' }>
-  | Readonly<{ kind: 'stream_exists' }>
-  | Readonly<{ kind: 'any' }>
-  | Readonly<{ kind: 'exact'; revision: number }>;
+export type ExpectedRevision = Readonly<{ kind: 'no_stream' }> | Readonly<{ kind: 'stream_exists' }> | Readonly<{ kind: 'any' }> | Readonly<{ kind: 'exact'; revision: number }>;
 
 export type AppendOptions = Readonly<{
   /** Completes this idempotency key atomically with the events (written only if they are). */
@@ -95,10 +91,7 @@ export type ReadAllResult = Readonly<{
   checkpoint: LogPosition;
 }>;
 
-export type SubscriptionHandler = (
-  events: readonly RecordedEvent[],
-  checkpoint: LogPosition,
-) => Promise<void>;
+export type SubscriptionHandler = (events: readonly RecordedEvent[], checkpoint: LogPosition) => Promise<void>;
 
 export type SubscribeOptions = Readonly<{
   from: LogPosition;

@@ -92,7 +92,7 @@ describe('accrueFee', () => {
 });
 
 describe('feeFor', () => {
-  it('applies a store\'s fees only to payments in their currency, and none without a configuration', () => {
+  it("applies a store's fees only to payments in their currency, and none without a configuration", () => {
     expect(feeFor(10_000, 'JPY', jpy(30_000))).toMatchObject({ mdrMinor: 300, taxMinor: 30, totalMinor: 330 });
     expect(feeFor(10_000, 'USD', jpy(30_000))).toBeNull();
     expect(feeFor(10_000, 'JPY', null)).toBeNull();

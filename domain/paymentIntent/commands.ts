@@ -8,14 +8,7 @@
  */
 import type { Money } from '../shared/index.js';
 import type { PlacementFacts } from './placement.js';
-import type {
-  CaptureMethod,
-  CardBrand,
-  CompensationMethod,
-  PaymentMode,
-  RefundReason,
-  UserCancellationReason,
-} from './vocabulary.js';
+import type { CaptureMethod, CardBrand, CompensationMethod, PaymentMode, RefundReason, UserCancellationReason } from './vocabulary.js';
 
 type CommandOf<Type extends string, Data> = Readonly<{
   type: Type;
@@ -100,8 +93,7 @@ export type ExpirePaymentIntent = Readonly<{
 
 export type CreateRefund = CommandOf<'CreateRefund', { refundId: string; amount: Money; reason: RefundReason }>;
 
-export type RefundResult =
-  Readonly<{ outcome: 'succeeded'; providerRefundId: string }> | Readonly<{ outcome: 'failed'; failureReason: string }>;
+export type RefundResult = Readonly<{ outcome: 'succeeded'; providerRefundId: string }> | Readonly<{ outcome: 'failed'; failureReason: string }>;
 
 /** A reactor reports the QR provider's answer for a pending refund. */
 export type ReportRefundResult = CommandOf<'ReportRefundResult', { refundId: string; result: RefundResult }>;

@@ -35,7 +35,10 @@ describe('when absent', () => {
     ['payment_intent.invalid_id', { storeId: 'str 01' }],
     ['payment_intent.invalid_timestamp', { now: '2025-06-01T10:00:00Z' }],
     ['payment_intent.invalid_amount', { amount: yen(0.5) }],
-    ['tenancy.store_closed', { placement: { ...acceptedPlacement({ clientPartnerId: 'cp_01', merchantId: 'mer_01', storeId: 'str_01' }, null), store: { status: 'closed', merchantId: 'mer_01' } } }],
+    [
+      'tenancy.store_closed',
+      { placement: { ...acceptedPlacement({ clientPartnerId: 'cp_01', merchantId: 'mer_01', storeId: 'str_01' }, null), store: { status: 'closed', merchantId: 'mer_01' } } },
+    ],
     ['payment_intent.provider_mismatch', { provider: 'paypay' }],
     ['payment_intent.capture_method_not_supported', { captureMethod: 'manual' }],
     ['payment_intent.invalid_expiry', { expiresAt: at.created }],

@@ -82,14 +82,11 @@ describe('when requires_action: card, refusals', () => {
   const e = eventsFor(card);
   const waiting = [e.created, e.started('att_1')];
 
-  it.each(['4242424242424242', '424242****4242x', '4242******4242', '************4242'])(
-    'refuses the card number %s as not masked',
-    (maskedPan) => {
-      given(waiting)
-        .when(c.cardResult({ ...approved(), maskedPan }))
-        .thenThrows('payment_intent.card_number_not_masked');
-    },
-  );
+  it.each(['4242424242424242', '424242****4242x', '4242******4242', '************4242'])('refuses the card number %s as not masked', (maskedPan) => {
+    given(waiting)
+      .when(c.cardResult({ ...approved(), maskedPan }))
+      .thenThrows('payment_intent.card_number_not_masked');
+  });
 
   it('accepts an 8-digit BIN with the last four', () => {
     const result = { ...approved(), maskedPan: '42424242****4242' };
@@ -101,22 +98,10 @@ describe('when requires_action: card, refusals', () => {
 
   // Each row breaks its rule and every later one.
   it.each([
-    [
-      'payment_intent.invalid_id',
-      c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'a b', 'now'),
-    ],
-    [
-      'payment_intent.invalid_timestamp',
-      c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9', 'now'),
-    ],
-    [
-      'payment_intent.invalid_amount',
-      c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9'),
-    ],
-    [
-      'payment_intent.card_number_not_masked',
-      c.cardResult({ ...approved({ amountMinor: 5, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9'),
-    ],
+    ['payment_intent.invalid_id', c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'a b', 'now')],
+    ['payment_intent.invalid_timestamp', c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9', 'now')],
+    ['payment_intent.invalid_amount', c.cardResult({ ...approved({ amountMinor: 0, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9')],
+    ['payment_intent.card_number_not_masked', c.cardResult({ ...approved({ amountMinor: 5, currency: 'USD' }), maskedPan: '4242424242424242' }, 'att_9')],
     ['payment_intent.currency_mismatch', c.cardResult(approved({ amountMinor: 5, currency: 'USD' }), 'att_9')],
     ['payment_intent.attempt_not_found', c.cardResult(approved(), 'att_9')],
   ] as const)('refuses a card result with %s', (code, command) => {
@@ -231,11 +216,7 @@ describe('when processing', () => {
 
   it.each([
     ['a QR cancel the provider has not accepted', inDoubt, c.cancel('abandoned', false)],
-    [
-      'a card cancel, which no provider can accept',
-      [eventsFor(card).created, eventsFor(card).started(), eventsFor(card).unknown()],
-      commandsFor(card).cancel('abandoned', true),
-    ],
+    ['a card cancel, which no provider can accept', [eventsFor(card).created, eventsFor(card).started(), eventsFor(card).unknown()], commandsFor(card).cancel('abandoned', true)],
     ['an expiry', inDoubt, c.expire('2025-06-02T00:00:00.000Z')],
   ] as const)('refuses %s while the outcome is unknown', (_name, events, command) => {
     given(events).when(command).thenThrows('payment_intent.outcome_pending');

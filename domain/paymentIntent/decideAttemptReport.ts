@@ -18,10 +18,7 @@ import { findAttempt } from './state.js';
 import type { ExistingPaymentIntent, PaymentAttempt } from './state.js';
 import type { PaymentError, PaymentMethodDetails, PositiveOutcome, RequiredCompensation } from './vocabulary.js';
 
-export type AttemptReport =
-  | Readonly<{ kind: 'positive'; outcome: PositiveOutcome }>
-  | Readonly<{ kind: 'failed'; error: PaymentError }>
-  | Readonly<{ kind: 'unknown' }>;
+export type AttemptReport = Readonly<{ kind: 'positive'; outcome: PositiveOutcome }> | Readonly<{ kind: 'failed'; error: PaymentError }> | Readonly<{ kind: 'unknown' }>;
 
 function isActive(state: ExistingPaymentIntent, attempt: PaymentAttempt): boolean {
   const waiting = state.status === 'requires_action' || state.status === 'processing';
@@ -31,48 +28,26 @@ function isActive(state: ExistingPaymentIntent, attempt: PaymentAttempt): boolea
 function sameDetails(left: PaymentMethodDetails, right: PaymentMethodDetails): boolean {
   if (left.type === 'qr') return right.type === 'qr' && left.providerPaymentId === right.providerPaymentId;
   if (right.type === 'qr') return false;
-  return (
-    left.approvalNumber === right.approvalNumber &&
-    left.slipNumber === right.slipNumber &&
-    left.maskedPan === right.maskedPan &&
-    left.brand === right.brand
-  );
+  return left.approvalNumber === right.approvalNumber && left.slipNumber === right.slipNumber && left.maskedPan === right.maskedPan && left.brand === right.brand;
 }
 
 function samePositive(left: PositiveOutcome, right: PositiveOutcome): boolean {
-  return (
-    left.outcome === right.outcome &&
-    Money.equals(left.amount, right.amount) &&
-    left.captureBefore === right.captureBefore &&
-    sameDetails(left.details, right.details)
-  );
+  return left.outcome === right.outcome && Money.equals(left.amount, right.amount) && left.captureBefore === right.captureBefore && sameDetails(left.details, right.details);
 }
 
 function sameFailure(left: PaymentError, right: PaymentError): boolean {
-  return (
-    left.type === right.type &&
-    left.code === right.code &&
-    left.declineCode === right.declineCode &&
-    left.message === right.message
-  );
+  return left.type === right.type && left.code === right.code && left.declineCode === right.declineCode && left.message === right.message;
 }
 
 function conflict(attempt: PaymentAttempt): PaymentIntentError {
-  return paymentIntentError(
-    'payment_intent.attempt_result_conflict',
-    `Attempt ${attempt.attemptId} is ${attempt.status}; the reported result contradicts it.`,
-  );
+  return paymentIntentError('payment_intent.attempt_result_conflict', `Attempt ${attempt.attemptId} is ${attempt.status}; the reported result contradicts it.`);
 }
 
 function compensationFor(outcome: PositiveOutcome): RequiredCompensation {
   return outcome.outcome === 'authorized' ? 'void_authorization' : 'reverse_payment';
 }
 
-function onActivePositive(
-  context: PaymentIntentContext,
-  attempt: PaymentAttempt,
-  reported: PositiveOutcome,
-): PaymentIntentEvent {
+function onActivePositive(context: PaymentIntentContext, attempt: PaymentAttempt, reported: PositiveOutcome): PaymentIntentEvent {
   const attemptId = attempt.attemptId;
   if (!Money.equals(reported.amount, attempt.amount)) {
     const expected = attempt.amount.amountMinor;
@@ -98,12 +73,7 @@ function onActivePositive(
   };
 }
 
-function onPositive(
-  state: ExistingPaymentIntent,
-  attempt: PaymentAttempt,
-  reported: PositiveOutcome,
-  now: string,
-): PaymentIntentEvent[] {
+function onPositive(state: ExistingPaymentIntent, attempt: PaymentAttempt, reported: PositiveOutcome, now: string): PaymentIntentEvent[] {
   if (attempt.reported !== null) {
     if (samePositive(attempt.reported, reported)) return [];
     throw conflict(attempt);
@@ -116,12 +86,7 @@ function onPositive(
   throw conflict(attempt);
 }
 
-function onFailed(
-  state: ExistingPaymentIntent,
-  attempt: PaymentAttempt,
-  error: PaymentError,
-  now: string,
-): PaymentIntentEvent[] {
+function onFailed(state: ExistingPaymentIntent, attempt: PaymentAttempt, error: PaymentError, now: string): PaymentIntentEvent[] {
   if (attempt.failure !== null && sameFailure(attempt.failure, error)) return [];
   if (isActive(state, attempt)) {
     const { attemptId, amount } = attempt;
@@ -140,12 +105,7 @@ function onUnknown(state: ExistingPaymentIntent, attempt: PaymentAttempt, now: s
   return [{ type: 'PaymentAttemptOutcomeUnknown', data: { ...contextOf(state, now), attemptId, amount } }];
 }
 
-export function decideAttemptReport(
-  state: ExistingPaymentIntent,
-  attemptId: string,
-  report: AttemptReport,
-  now: string,
-): PaymentIntentEvent[] {
+export function decideAttemptReport(state: ExistingPaymentIntent, attemptId: string, report: AttemptReport, now: string): PaymentIntentEvent[] {
   const attempt = findAttempt(state, attemptId);
   if (attempt === undefined) {
     throw paymentIntentError('payment_intent.attempt_not_found', `No attempt ${attemptId} on this intent.`);

@@ -16,16 +16,9 @@ import { paymentIntentError } from './errors.js';
 import type { PaymentIntentError } from './errors.js';
 import type { PaymentIntentCanceled, PaymentIntentExpired } from './events.js';
 import { contextOf, invalidTransition, requireExisting, requireInstants } from './guards.js';
-import type {
-  PaymentIntent,
-  PendingPaymentIntent,
-  ProcessingPaymentIntent,
-  RequiresActionPaymentIntent,
-  RequiresCapturePaymentIntent,
-} from './state.js';
+import type { PaymentIntent, PendingPaymentIntent, ProcessingPaymentIntent, RequiresActionPaymentIntent, RequiresCapturePaymentIntent } from './state.js';
 
-type Closable =
-  PendingPaymentIntent | RequiresActionPaymentIntent | ProcessingPaymentIntent | RequiresCapturePaymentIntent;
+type Closable = PendingPaymentIntent | RequiresActionPaymentIntent | ProcessingPaymentIntent | RequiresCapturePaymentIntent;
 
 function closedAttemptId(state: Closable): string | null {
   switch (state.status) {
@@ -50,10 +43,7 @@ function closing(state: Closable, now: string): Omit<PaymentIntentCanceled['data
 }
 
 function outcomePending(): PaymentIntentError {
-  return paymentIntentError(
-    'payment_intent.outcome_pending',
-    'The attempt outcome is unknown: resolve it, or cancel a QR attempt at the provider first.',
-  );
+  return paymentIntentError('payment_intent.outcome_pending', 'The attempt outcome is unknown: resolve it, or cancel a QR attempt at the provider first.');
 }
 
 export function cancelPaymentIntent(command: CancelPaymentIntent, state: PaymentIntent): PaymentIntentCanceled[] {

@@ -9,14 +9,7 @@ import { Money, isAtOrAfter } from '../shared/index.js';
 import type { CapturePaymentIntent } from './commands.js';
 import { paymentIntentError } from './errors.js';
 import type { PaymentIntentCaptured } from './events.js';
-import {
-  contextOf,
-  invalidTransition,
-  requireCurrency,
-  requireExisting,
-  requireInstants,
-  requirePositiveAmount,
-} from './guards.js';
+import { contextOf, invalidTransition, requireCurrency, requireExisting, requireInstants, requirePositiveAmount } from './guards.js';
 import type { Capture, PaymentIntent } from './state.js';
 
 /** `null` asks for everything that was capturable, so it repeats a full capture. */
@@ -41,10 +34,7 @@ export function capturePaymentIntent(command: CapturePaymentIntent, state: Payme
   }
   const amountCaptured = asked ?? existing.amountCapturable;
   if (Money.compare(amountCaptured, existing.amountCapturable) > 0) {
-    throw paymentIntentError(
-      'payment_intent.amount_exceeds_authorized',
-      `${amountCaptured.amountMinor} exceeds the ${existing.amountCapturable.amountMinor} capturable.`,
-    );
+    throw paymentIntentError('payment_intent.amount_exceeds_authorized', `${amountCaptured.amountMinor} exceeds the ${existing.amountCapturable.amountMinor} capturable.`);
   }
   const event: PaymentIntentCaptured = {
     type: 'PaymentIntentCaptured',

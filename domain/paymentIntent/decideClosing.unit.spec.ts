@@ -9,19 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../shared/testing/deciderSpec.js';
 import { paymentIntentDecider } from './index.js';
 import type { PaymentIntentEvent, SystemCancellationReason, UserCancellationReason } from './index.js';
-import {
-  approved,
-  at,
-  cardAuthOnly,
-  commandsFor,
-  declined,
-  eventsFor,
-  price,
-  qr,
-  qrPreAuth,
-  succeeded,
-  yen,
-} from './testing/fixtures.js';
+import { approved, at, cardAuthOnly, commandsFor, declined, eventsFor, price, qr, qrPreAuth, succeeded, yen } from './testing/fixtures.js';
 import type { Setup } from './testing/fixtures.js';
 
 const given = deciderSpec(paymentIntentDecider, (actual, expected) => {
@@ -101,9 +89,7 @@ describe('when requires_capture: cancel and expire', () => {
   it('cancels and releases the hold', () => {
     given(held)
       .when(c.cancel('fraudulent'))
-      .then([
-        canceledEvent('fraudulent', { statusBefore: 'requires_capture', attemptId: 'att_1', released: 1100 }, at.t3),
-      ]);
+      .then([canceledEvent('fraudulent', { statusBefore: 'requires_capture', attemptId: 'att_1', released: 1100 }, at.t3)]);
   });
 
   it('refuses to expire the hold before captureBefore, even past expiresAt', () => {
@@ -113,13 +99,7 @@ describe('when requires_capture: cancel and expire', () => {
   it('expires the hold at captureBefore, as automatic', () => {
     given(held)
       .when(c.expire(at.captureBefore))
-      .then([
-        expiredEvent(
-          'automatic',
-          { statusBefore: 'requires_capture', attemptId: 'att_1', released: 1100 },
-          at.captureBefore,
-        ),
-      ]);
+      .then([expiredEvent('automatic', { statusBefore: 'requires_capture', attemptId: 'att_1', released: 1100 }, at.captureBefore)]);
   });
 
   it('holds a card auth the same way', () => {
@@ -143,9 +123,7 @@ describe('when pending or requires_action: cancel and expire', () => {
   it('cancels while the QR is shown and closes its attempt', () => {
     given([q.created, q.started('att_1')])
       .when(cq.cancel('abandoned'))
-      .then([
-        canceledEvent('abandoned', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.t3, qr),
-      ]);
+      .then([canceledEvent('abandoned', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.t3, qr)]);
   });
 
   it('refuses to expire before expiresAt', () => {
@@ -155,20 +133,14 @@ describe('when pending or requires_action: cancel and expire', () => {
   it('expires at expiresAt', () => {
     given([q.created, q.started('att_1')])
       .when(cq.expire(at.expiresAt))
-      .then([
-        expiredEvent('expired', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.expiresAt, qr),
-      ]);
+      .then([expiredEvent('expired', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.expiresAt, qr)]);
   });
 });
 
 describe('when canceled', () => {
   const q = eventsFor(qr);
   const cq = commandsFor(qr);
-  const canceled = [
-    q.created,
-    q.started('att_1'),
-    canceledEvent('duplicate', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.t3, qr),
-  ];
+  const canceled = [q.created, q.started('att_1'), canceledEvent('duplicate', { statusBefore: 'requires_action', attemptId: 'att_1', released: 0 }, at.t3, qr)];
 
   it('answers [] to the same cancel and to an expiry', () => {
     given(canceled)
@@ -201,11 +173,7 @@ describe('when completed', () => {
     ['a cancel', cq.cancel(), 'payment_intent.invalid_state_transition'],
     ['a cancel the provider accepted', cq.cancel('abandoned', true), 'payment_intent.invalid_state_transition'],
     ['an expiry', cq.expire('2025-06-02T00:00:00.000Z'), 'payment_intent.invalid_state_transition'],
-    [
-      'a failure for the paid attempt',
-      cq.providerResult({ outcome: 'failed', code: 'X', message: 'x' }),
-      'payment_intent.attempt_result_conflict',
-    ],
+    ['a failure for the paid attempt', cq.providerResult({ outcome: 'failed', code: 'X', message: 'x' }), 'payment_intent.attempt_result_conflict'],
     ['a card result', commandsFor(cardAuthOnly).cardResult(declined), 'payment_intent.mode_mismatch'],
   ] as const)('refuses %s', (_name, command, code) => {
     given(completed).when(command).thenThrows(code);
@@ -222,23 +190,13 @@ type Closing = Readonly<{
   released: number;
 }>;
 
-function canceledEvent(
-  reason: UserCancellationReason,
-  closing: Closing,
-  occurredAt: string,
-  setup: Setup = qrPreAuth,
-): PaymentIntentEvent {
+function canceledEvent(reason: UserCancellationReason, closing: Closing, occurredAt: string, setup: Setup = qrPreAuth): PaymentIntentEvent {
   const { statusBefore, attemptId, released } = closing;
   const data = { amount: price, cancellationReason: reason, statusBefore, attemptId, amountReleased: yen(released) };
   return eventsFor(setup).event('PaymentIntentCanceled', occurredAt, data);
 }
 
-function expiredEvent(
-  reason: SystemCancellationReason,
-  closing: Closing,
-  occurredAt: string,
-  setup: Setup = qrPreAuth,
-): PaymentIntentEvent {
+function expiredEvent(reason: SystemCancellationReason, closing: Closing, occurredAt: string, setup: Setup = qrPreAuth): PaymentIntentEvent {
   const { statusBefore, attemptId, released } = closing;
   const data = { amount: price, cancellationReason: reason, statusBefore, attemptId, amountReleased: yen(released) };
   return eventsFor(setup).event('PaymentIntentExpired', occurredAt, data);

@@ -16,10 +16,7 @@ import type { PaymentIntent } from './state.js';
 import { compensationMethodsByRequirement } from './vocabulary.js';
 import type { CompensationMethod } from './vocabulary.js';
 
-export function recordAttemptCompensation(
-  command: RecordAttemptCompensation,
-  state: PaymentIntent,
-): PaymentAttemptCompensated[] {
+export function recordAttemptCompensation(command: RecordAttemptCompensation, state: PaymentIntent): PaymentAttemptCompensated[] {
   const { data } = command;
   requireIdentifiers({ attemptId: data.attemptId });
   requireInstants({ now: data.now });
@@ -30,18 +27,12 @@ export function recordAttemptCompensation(
   }
   if (attempt.status === 'compensated') {
     if (attempt.compensation === data.method) return [];
-    throw paymentIntentError(
-      'payment_intent.attempt_result_conflict',
-      `Already compensated (${String(attempt.compensation)}).`,
-    );
+    throw paymentIntentError('payment_intent.attempt_result_conflict', `Already compensated (${String(attempt.compensation)}).`);
   }
   const required = attempt.status === 'compensation_required' ? attempt.requiredCompensation : null;
   const settles: readonly CompensationMethod[] = required === null ? [] : compensationMethodsByRequirement[required];
   if (!settles.includes(data.method)) {
-    throw paymentIntentError(
-      'payment_intent.attempt_not_compensable',
-      `Attempt ${data.attemptId} is ${attempt.status}; ${data.method} does not apply.`,
-    );
+    throw paymentIntentError('payment_intent.attempt_not_compensable', `Attempt ${data.attemptId} is ${attempt.status}; ${data.method} does not apply.`);
   }
   const amount = attempt.reported?.amount ?? attempt.amount;
   return [

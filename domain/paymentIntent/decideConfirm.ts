@@ -10,16 +10,7 @@ import { Money } from '../shared/index.js';
 import type { CashTender, ConfirmPaymentIntent } from './commands.js';
 import { paymentIntentError } from './errors.js';
 import type { CashPaymentReceived, PaymentAttemptStarted } from './events.js';
-import {
-  contextOf,
-  invalidTransition,
-  requireCurrency,
-  requireExisting,
-  requireIdentifiers,
-  requireInstants,
-  requireMode,
-  requirePositiveAmount,
-} from './guards.js';
+import { contextOf, invalidTransition, requireCurrency, requireExisting, requireIdentifiers, requireInstants, requireMode, requirePositiveAmount } from './guards.js';
 import { findAttempt } from './state.js';
 import type { PaymentAttempt, PaymentIntent, PendingPaymentIntent } from './state.js';
 
@@ -30,17 +21,10 @@ function isSameConfirm(attempt: PaymentAttempt, command: ConfirmPaymentIntent): 
   return attempt.tendered !== null && Money.equals(attempt.tendered, method.tendered);
 }
 
-function receiveCash(
-  state: PendingPaymentIntent,
-  command: ConfirmPaymentIntent,
-  cash: CashTender,
-): CashPaymentReceived {
+function receiveCash(state: PendingPaymentIntent, command: ConfirmPaymentIntent, cash: CashTender): CashPaymentReceived {
   const tendered = Money.of(cash.tendered.amountMinor, cash.tendered.currency);
   if (Money.compare(tendered, state.amount) < 0) {
-    throw paymentIntentError(
-      'payment_intent.tendered_less_than_amount',
-      `Tendered ${tendered.amountMinor} is less than the ${state.amount.amountMinor} due.`,
-    );
+    throw paymentIntentError('payment_intent.tendered_less_than_amount', `Tendered ${tendered.amountMinor} is less than the ${state.amount.amountMinor} due.`);
   }
   return {
     type: 'CashPaymentReceived',
@@ -54,11 +38,7 @@ function receiveCash(
   };
 }
 
-function startAttempt(
-  state: PendingPaymentIntent,
-  command: ConfirmPaymentIntent,
-  type: 'card' | 'qr',
-): PaymentAttemptStarted {
+function startAttempt(state: PendingPaymentIntent, command: ConfirmPaymentIntent, type: 'card' | 'qr'): PaymentAttemptStarted {
   return {
     type: 'PaymentAttemptStarted',
     data: {
@@ -71,10 +51,7 @@ function startAttempt(
   };
 }
 
-export function confirmPaymentIntent(
-  command: ConfirmPaymentIntent,
-  state: PaymentIntent,
-): (CashPaymentReceived | PaymentAttemptStarted)[] {
+export function confirmPaymentIntent(command: ConfirmPaymentIntent, state: PaymentIntent): (CashPaymentReceived | PaymentAttemptStarted)[] {
   const { data } = command;
   const method = data.paymentMethod;
   requireIdentifiers({ attemptId: data.attemptId });

@@ -35,16 +35,10 @@ function isSameCreation(state: ExistingPaymentIntent, data: Creation, merchantId
 
 function requireModeConfiguration(data: Creation): void {
   if ((data.mode === 'pgw_processed') !== (data.provider !== null)) {
-    throw paymentIntentError(
-      'payment_intent.provider_mismatch',
-      'A pgw_processed intent names its provider; manual and external intents name none.',
-    );
+    throw paymentIntentError('payment_intent.provider_mismatch', 'A pgw_processed intent names its provider; manual and external intents name none.');
   }
   if (data.mode === 'manual' && data.captureMethod === 'manual') {
-    throw paymentIntentError(
-      'payment_intent.capture_method_not_supported',
-      'Cash is taken at once; it cannot be held.',
-    );
+    throw paymentIntentError('payment_intent.capture_method_not_supported', 'Cash is taken at once; it cannot be held.');
   }
 }
 

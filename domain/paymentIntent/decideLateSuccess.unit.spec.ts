@@ -62,9 +62,7 @@ describe('when canceled and the provider reports a payment after all', () => {
     const state = fold([...canceledWhileWaiting, lateSuccess]);
     expect(state.status).toBe('canceled');
     expect(state.status !== 'absent' && state.amountReceived).toStrictEqual(yen(0));
-    expect(state.status !== 'absent' && state.attempts.map((attempt) => attempt.status)).toStrictEqual([
-      'compensation_required',
-    ]);
+    expect(state.status !== 'absent' && state.attempts.map((attempt) => attempt.status)).toStrictEqual(['compensation_required']);
   });
 
   it('answers [] when the provider reports it again, and to a later FAILED (the reversal took effect)', () => {
@@ -106,13 +104,7 @@ describe('when canceled and the provider reports a payment after all', () => {
 describe('when an attempt failed and its success is reported later', () => {
   it('records the late success on a card, whatever the intent did since', () => {
     const k = eventsFor(card);
-    const history = [
-      k.created,
-      k.started('att_1'),
-      k.declined('att_1'),
-      k.started('att_2', at.t3),
-      k.succeeded('att_2', at.t3),
-    ];
+    const history = [k.created, k.started('att_1'), k.declined('att_1'), k.started('att_2', at.t3), k.succeeded('att_2', at.t3)];
     given(history)
       .when(commandsFor(card).cardResult(approved(), 'att_1', later))
       .then([
@@ -157,9 +149,7 @@ describe('when compensation is recorded', () => {
   it('accepts a refund as the compensation of taken money', () => {
     given(history)
       .when(c.compensate('att_1', 'payment_refunded', later))
-      .then([
-        e.event('PaymentAttemptCompensated', later, { attemptId: 'att_1', amount: price, method: 'payment_refunded' }),
-      ]);
+      .then([e.event('PaymentAttemptCompensated', later, { attemptId: 'att_1', amount: price, method: 'payment_refunded' })]);
   });
 
   it('answers [] to the same record, and refuses another method', () => {

@@ -25,7 +25,9 @@ const accepted: PlacementFacts = {
 
 describe('placement of a new intent', () => {
   it('creates the intent under the store’s merchant', () => {
-    given([]).when(commandsFor(qr).create({ placement: accepted })).then([eventsFor(qr).created]);
+    given([])
+      .when(commandsFor(qr).create({ placement: accepted }))
+      .then([eventsFor(qr).created]);
   });
 
   const broken = {
@@ -42,7 +44,11 @@ describe('placement of a new intent', () => {
     ['tenancy.merchant_not_active', 'a suspended merchant', { ...broken, store: accepted.store }],
     ['tenancy.merchant_not_active', 'a closed merchant', { ...broken, store: accepted.store, merchant: { status: 'closed', clientPartnerId: 'cp_01' } }],
     ['tenancy.terminal_not_found', 'an unregistered terminal', { ...broken, store: accepted.store, merchant: accepted.merchant, terminal: { status: 'unregistered' } }],
-    ['tenancy.terminal_not_found', "another store's terminal", { ...broken, store: accepted.store, merchant: accepted.merchant, terminal: { status: 'deactivated', storeId: 'str_02' } }],
+    [
+      'tenancy.terminal_not_found',
+      "another store's terminal",
+      { ...broken, store: accepted.store, merchant: accepted.merchant, terminal: { status: 'deactivated', storeId: 'str_02' } },
+    ],
     ['tenancy.terminal_deactivated', 'a deactivated terminal', { ...broken, store: accepted.store, merchant: accepted.merchant }],
     ['payment_intent.provider_mismatch', 'a disabled provider', { ...accepted, providerConfig: { status: 'disabled' } }],
     ['payment_intent.provider_mismatch', 'a provider never configured', { ...accepted, providerConfig: { status: 'not_configured' } }],
@@ -52,12 +58,16 @@ describe('placement of a new intent', () => {
   });
 
   it('ignores the provider facts of an intent that names no provider', () => {
-    given([]).when(commandsFor(card).create({ placement: { ...accepted, providerConfig: null } })).then([eventsFor(card).created]);
+    given([])
+      .when(commandsFor(card).create({ placement: { ...accepted, providerConfig: null } }))
+      .then([eventsFor(card).created]);
   });
 
   it('comes before the mode rules: a cash intent naming a provider at a closed store is store_closed', () => {
     given([])
-      .when(commandsFor(card).create({ mode: 'manual', provider: 'paypay', captureMethod: 'manual', placement: { ...accepted, store: { status: 'closed', merchantId: 'mer_01' } } }))
+      .when(
+        commandsFor(card).create({ mode: 'manual', provider: 'paypay', captureMethod: 'manual', placement: { ...accepted, store: { status: 'closed', merchantId: 'mer_01' } } }),
+      )
       .thenThrows('tenancy.store_closed');
   });
 

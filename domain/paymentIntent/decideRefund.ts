@@ -17,16 +17,7 @@ import type { CreateRefund, RefundResult, ReportRefundResult } from './commands.
 import { amountRefundable } from './derived.js';
 import { paymentIntentError } from './errors.js';
 import type { RefundFailed, RefundRequested, RefundSucceeded } from './events.js';
-import {
-  contextOf,
-  invalidTransition,
-  requireCurrency,
-  requireExisting,
-  requireIdentifiers,
-  requireInstants,
-  requireMode,
-  requirePositiveAmount,
-} from './guards.js';
+import { contextOf, invalidTransition, requireCurrency, requireExisting, requireIdentifiers, requireInstants, requireMode, requirePositiveAmount } from './guards.js';
 import { findRefund } from './state.js';
 import type { PaymentIntent, Refund } from './state.js';
 import { paymentMethodTypeByMode } from './vocabulary.js';
@@ -46,10 +37,7 @@ export function createRefund(command: CreateRefund, state: PaymentIntent): (Refu
   if (existing.status !== 'completed') throw invalidTransition(existing, command.type);
   const refundable = amountRefundable(existing);
   if (Money.compare(amount, refundable) > 0) {
-    throw paymentIntentError(
-      'payment_intent.refund_exceeds_received',
-      `${amount.amountMinor} exceeds the ${refundable.amountMinor} still refundable.`,
-    );
+    throw paymentIntentError('payment_intent.refund_exceeds_received', `${amount.amountMinor} exceeds the ${refundable.amountMinor} still refundable.`);
   }
   const context = contextOf(existing, data.now);
   const paymentMethodType = paymentMethodTypeByMode[existing.mode];
@@ -72,10 +60,7 @@ function isSameResult(refund: Refund, result: RefundResult): boolean {
   return refund.status === 'failed' && refund.failureReason === result.failureReason;
 }
 
-export function reportRefundResult(
-  command: ReportRefundResult,
-  state: PaymentIntent,
-): (RefundSucceeded | RefundFailed)[] {
+export function reportRefundResult(command: ReportRefundResult, state: PaymentIntent): (RefundSucceeded | RefundFailed)[] {
   const { data } = command;
   const { result } = data;
   requireIdentifiers({

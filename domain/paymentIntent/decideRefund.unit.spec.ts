@@ -19,8 +19,7 @@ const given = deciderSpec(paymentIntentDecider, (actual, expected) => {
 const q = eventsFor(qr);
 const cq = commandsFor(qr);
 const paidByQr: PaymentIntentEvent[] = [q.created, q.started('att_1'), q.succeeded('att_1')];
-const refundFailed = (refundId: string, amount: number) =>
-  q.event('RefundFailed', at.t3, { refundId, amount: yen(amount), failureReason: 'REFUND_WINDOW_EXCEED' });
+const refundFailed = (refundId: string, amount: number) => q.event('RefundFailed', at.t3, { refundId, amount: yen(amount), failureReason: 'REFUND_WINDOW_EXCEED' });
 
 describe('when completed: cash and card refunds', () => {
   it('refunds cash at once, to cash', () => {
@@ -39,13 +38,7 @@ describe('when completed: cash and card refunds', () => {
 
   it('refuses a provider answer for a refund that completed on request', () => {
     const k = eventsFor(card);
-    const history = [
-      k.created,
-      k.started('att_1'),
-      k.succeeded('att_1'),
-      k.refundRequested('rf_1', price),
-      k.refundSucceeded('rf_1', price),
-    ];
+    const history = [k.created, k.started('att_1'), k.succeeded('att_1'), k.refundRequested('rf_1', price), k.refundSucceeded('rf_1', price)];
     given(history)
       .when(commandsFor(card).refundResult('rf_1', { outcome: 'succeeded', providerRefundId: 'x' }))
       .thenThrows('payment_intent.mode_mismatch');
@@ -137,9 +130,7 @@ describe('when completed: derived refund fields', () => {
     const full = [...pendingRest, q.refundSucceeded('rf_2', yen(800), 'p2')];
     const states = [paidByQr, partial, pendingRest, full].map(fold);
     const summary = states.map((state) =>
-      state.status === 'absent'
-        ? null
-        : [refundStatus(state), amountRefunded(state).amountMinor, amountRefundable(state).amountMinor, state.status],
+      state.status === 'absent' ? null : [refundStatus(state), amountRefunded(state).amountMinor, amountRefundable(state).amountMinor, state.status],
     );
     expect(summary).toStrictEqual([
       ['none', 0, 1100, 'completed'],

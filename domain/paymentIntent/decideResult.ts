@@ -11,14 +11,7 @@ import { decideAttemptReport } from './decideAttemptReport.js';
 import type { AttemptReport } from './decideAttemptReport.js';
 import { paymentIntentError } from './errors.js';
 import type { PaymentIntentEvent } from './events.js';
-import {
-  requireCurrency,
-  requireExisting,
-  requireIdentifiers,
-  requireInstants,
-  requireMode,
-  requirePositiveAmount,
-} from './guards.js';
+import { requireCurrency, requireExisting, requireIdentifiers, requireInstants, requireMode, requirePositiveAmount } from './guards.js';
 import type { ExistingPaymentIntent, PaymentIntent } from './state.js';
 import type { CardDetails, PositiveOutcome } from './vocabulary.js';
 
@@ -33,12 +26,7 @@ function requireMaskedPan(maskedPan: string): void {
 }
 
 /** The card app approves; the intent's capture method says whether that took the money or held it. */
-function cardOutcome(
-  state: ExistingPaymentIntent,
-  amount: Money,
-  details: CardDetails,
-  captureBefore: string | null,
-): PositiveOutcome {
+function cardOutcome(state: ExistingPaymentIntent, amount: Money, details: CardDetails, captureBefore: string | null): PositiveOutcome {
   if (state.captureMethod === 'automatic') return { outcome: 'succeeded', amount, details, captureBefore: null };
   if (captureBefore === null) {
     throw paymentIntentError('payment_intent.capture_deadline_required', 'An auth-only approval needs captureBefore.');

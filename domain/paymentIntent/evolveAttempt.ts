@@ -15,21 +15,11 @@ import type {
   PaymentAttemptSucceededAfterFailure,
 } from './events.js';
 import { baseOf } from './state.js';
-import type {
-  ExistingPaymentIntent,
-  PaymentAttempt,
-  PaymentIntent,
-  ProcessingPaymentIntent,
-  RequiresActionPaymentIntent,
-} from './state.js';
+import type { ExistingPaymentIntent, PaymentAttempt, PaymentIntent, ProcessingPaymentIntent, RequiresActionPaymentIntent } from './state.js';
 
 type Change = Partial<Omit<PaymentAttempt, 'attemptId'>>;
 
-export function changeAttempt(
-  attempts: readonly PaymentAttempt[],
-  attemptId: string,
-  change: Change,
-): readonly PaymentAttempt[] {
+export function changeAttempt(attempts: readonly PaymentAttempt[], attemptId: string, change: Change): readonly PaymentAttempt[] {
   return attempts.map((attempt) => (attempt.attemptId === attemptId ? { ...attempt, ...change } : attempt));
 }
 
@@ -40,10 +30,7 @@ function newAttempt(fields: NewAttemptFields): PaymentAttempt {
 }
 
 /** The intent waiting on this attempt, if it is the active one. */
-function activeFor(
-  state: PaymentIntent,
-  attemptId: string,
-): RequiresActionPaymentIntent | ProcessingPaymentIntent | undefined {
+function activeFor(state: PaymentIntent, attemptId: string): RequiresActionPaymentIntent | ProcessingPaymentIntent | undefined {
   if (state.status !== 'requires_action' && state.status !== 'processing') return undefined;
   return state.activeAttemptId === attemptId ? state : undefined;
 }
@@ -148,10 +135,7 @@ export function applyAmountMismatched(state: PaymentIntent, event: PaymentAttemp
 }
 
 /** A late success changes only the attempt: the intent's status and amounts stay as they are. */
-export function applyLateSuccess(
-  state: PaymentIntent,
-  event: PaymentAttemptSucceededAfterCancel | PaymentAttemptSucceededAfterFailure,
-): PaymentIntent {
+export function applyLateSuccess(state: PaymentIntent, event: PaymentAttemptSucceededAfterCancel | PaymentAttemptSucceededAfterFailure): PaymentIntent {
   if (state.status === 'absent') return state;
   const { attemptId, reported, requiredCompensation } = event.data;
   const change = { status: 'compensation_required', reported, requiredCompensation } as const;

@@ -4,14 +4,7 @@
  * arithmetic happens here; every amount is taken from the event, so `evolve` cannot throw.
  */
 import { Money } from '../shared/index.js';
-import type {
-  PaymentIntentCanceled,
-  PaymentIntentCaptured,
-  PaymentIntentExpired,
-  RefundFailed,
-  RefundRequested,
-  RefundSucceeded,
-} from './events.js';
+import type { PaymentIntentCanceled, PaymentIntentCaptured, PaymentIntentExpired, RefundFailed, RefundRequested, RefundSucceeded } from './events.js';
 import { changeAttempt } from './evolveAttempt.js';
 import { baseOf } from './state.js';
 import type { PaymentIntent, Refund } from './state.js';
@@ -33,8 +26,7 @@ export function applyCaptured(state: PaymentIntent, event: PaymentIntentCaptured
 export function applyClosed(state: PaymentIntent, event: PaymentIntentCanceled | PaymentIntentExpired): PaymentIntent {
   if (state.status === 'absent' || state.status === 'completed' || state.status === 'canceled') return state;
   const { attemptId, cancellationReason, occurredAt } = event.data;
-  const attempts =
-    attemptId === null ? state.attempts : changeAttempt(state.attempts, attemptId, { status: 'canceled' });
+  const attempts = attemptId === null ? state.attempts : changeAttempt(state.attempts, attemptId, { status: 'canceled' });
   return {
     ...baseOf(state),
     status: 'canceled',
@@ -62,9 +54,7 @@ export function applyRefundRequested(state: PaymentIntent, event: RefundRequeste
 
 function changePendingRefund(state: PaymentIntent, refundId: string, change: Partial<Refund>): PaymentIntent {
   if (state.status !== 'completed') return state;
-  const refunds = state.refunds.map((refund) =>
-    refund.refundId === refundId && refund.status === 'pending' ? { ...refund, ...change } : refund,
-  );
+  const refunds = state.refunds.map((refund) => (refund.refundId === refundId && refund.status === 'pending' ? { ...refund, ...change } : refund));
   return { ...state, refunds };
 }
 

@@ -40,10 +40,7 @@ export function requirePositiveAmount(amount: Money, field: string): Money {
 
 export function requireCurrency(state: ExistingPaymentIntent, amount: Money, field: string): void {
   if (amount.currency !== state.amount.currency) {
-    throw paymentIntentError(
-      'payment_intent.currency_mismatch',
-      `${field} is in ${amount.currency}; the intent is in ${state.amount.currency}.`,
-    );
+    throw paymentIntentError('payment_intent.currency_mismatch', `${field} is in ${amount.currency}; the intent is in ${state.amount.currency}.`);
   }
 }
 
@@ -61,18 +58,12 @@ export function requireExisting(state: PaymentIntent, paymentIntentId: string): 
 
 export function requireMode(state: ExistingPaymentIntent, paymentMethodType: PaymentMethodType): void {
   if (paymentMethodTypeByMode[state.mode] !== paymentMethodType) {
-    throw paymentIntentError(
-      'payment_intent.mode_mismatch',
-      `A ${paymentMethodType} command does not apply to a ${state.mode} intent.`,
-    );
+    throw paymentIntentError('payment_intent.mode_mismatch', `A ${paymentMethodType} command does not apply to a ${state.mode} intent.`);
   }
 }
 
 export function invalidTransition(state: ExistingPaymentIntent, commandType: string): PaymentIntentError {
-  return paymentIntentError(
-    'payment_intent.invalid_state_transition',
-    `${commandType} is not allowed when the intent is ${state.status}.`,
-  );
+  return paymentIntentError('payment_intent.invalid_state_transition', `${commandType} is not allowed when the intent is ${state.status}.`);
 }
 
 /** The fields every event of this intent carries. */

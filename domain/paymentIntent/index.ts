@@ -29,14 +29,7 @@ export {
   reportRefundResult,
 } from './decide.js';
 export { evolve, fold, initialState } from './paymentIntent.js';
-export {
-  amountRefundCommitted,
-  amountRefundPending,
-  amountRefundable,
-  amountRefunded,
-  attemptsRequiringCompensation,
-  refundStatus,
-} from './derived.js';
+export { amountRefundCommitted, amountRefundPending, amountRefundable, amountRefunded, attemptsRequiringCompensation, refundStatus } from './derived.js';
 export type { IntentRefundStatus } from './derived.js';
 export { findAttempt, findRefund } from './state.js';
 

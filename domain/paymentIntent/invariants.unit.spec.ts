@@ -43,18 +43,8 @@ describe('PaymentIntent invariants I1–I4 over random command sequences', () =>
   });
 
   it('I2: completed and canceled are final; only refunds and late-success compensation follow', () => {
-    const afterCompleted = [
-      'RefundRequested',
-      'RefundSucceeded',
-      'RefundFailed',
-      'PaymentAttemptSucceededAfterFailure',
-      'PaymentAttemptCompensated',
-    ];
-    const afterCanceled = [
-      'PaymentAttemptSucceededAfterCancel',
-      'PaymentAttemptSucceededAfterFailure',
-      'PaymentAttemptCompensated',
-    ];
+    const afterCompleted = ['RefundRequested', 'RefundSucceeded', 'RefundFailed', 'PaymentAttemptSucceededAfterFailure', 'PaymentAttemptCompensated'];
+    const afterCanceled = ['PaymentAttemptSucceededAfterCancel', 'PaymentAttemptSucceededAfterFailure', 'PaymentAttemptCompensated'];
     property(({ accepted }) => {
       for (const { before, events, after } of accepted) {
         if (before.status !== 'completed' && before.status !== 'canceled') continue;
@@ -70,11 +60,8 @@ describe('PaymentIntent invariants I1–I4 over random command sequences', () =>
     property(({ states }) => {
       for (const state of states) {
         if (state.status === 'absent') continue;
-        const open = state.attempts.filter((attempt) =>
-          ['requires_action', 'processing', 'authorized'].includes(attempt.status),
-        );
-        const named =
-          state.status === 'requires_action' || state.status === 'processing' ? [state.activeAttemptId] : [];
+        const open = state.attempts.filter((attempt) => ['requires_action', 'processing', 'authorized'].includes(attempt.status));
+        const named = state.status === 'requires_action' || state.status === 'processing' ? [state.activeAttemptId] : [];
         const held = state.status === 'requires_capture' ? [state.authorizedAttemptId] : [];
         expect(open.map((attempt) => attempt.attemptId)).toStrictEqual([...named, ...held]);
         const succeeded = state.attempts.filter((attempt) => attempt.status === 'succeeded');
@@ -131,14 +118,7 @@ describe('PaymentIntent amounts, replay and idempotency over random command sequ
       result.states.forEach((state) => statuses.add(state.status));
       result.events.forEach((event) => types.add(event.type));
     }
-    expect([...statuses].sort()).toStrictEqual([
-      'canceled',
-      'completed',
-      'pending',
-      'processing',
-      'requires_action',
-      'requires_capture',
-    ]);
+    expect([...statuses].sort()).toStrictEqual(['canceled', 'completed', 'pending', 'processing', 'requires_action', 'requires_capture']);
     for (const type of [
       'PaymentAttemptSucceededAfterCancel',
       'PaymentAttemptSucceededAfterFailure',

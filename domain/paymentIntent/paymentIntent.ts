@@ -17,13 +17,7 @@ import {
   applyLateSuccess,
   applyOutcomeUnknown,
 } from './evolveAttempt.js';
-import {
-  applyCaptured,
-  applyClosed,
-  applyRefundFailed,
-  applyRefundRequested,
-  applyRefundSucceeded,
-} from './evolveClosing.js';
+import { applyCaptured, applyClosed, applyRefundFailed, applyRefundRequested, applyRefundSucceeded } from './evolveClosing.js';
 import type { PaymentIntent } from './state.js';
 
 export type * from './state.js';

@@ -40,13 +40,8 @@ describe('evolve: creation and attempts', () => {
     const failed = fold([q.created, q.started('att_1'), q.providerFailed('att_1')]);
     expect(failed.status === 'pending' && failed.lastPaymentError?.code).toBe('USER_CANCELED');
     const retried = fold([q.created, q.started('att_1'), q.providerFailed('att_1'), q.started('att_2', at.t3)]);
-    expect(retried.status === 'requires_action' && [retried.activeAttemptId, retried.lastPaymentError]).toStrictEqual([
-      'att_2',
-      null,
-    ]);
-    expect(
-      retried.status !== 'absent' && retried.attempts.map((attempt) => [attempt.attemptId, attempt.status]),
-    ).toStrictEqual([
+    expect(retried.status === 'requires_action' && [retried.activeAttemptId, retried.lastPaymentError]).toStrictEqual(['att_2', null]);
+    expect(retried.status !== 'absent' && retried.attempts.map((attempt) => [attempt.attemptId, attempt.status])).toStrictEqual([
       ['att_1', 'failed'],
       ['att_2', 'requires_action'],
     ]);
@@ -55,9 +50,7 @@ describe('evolve: creation and attempts', () => {
   it('completes a cash payment with the tender on its attempt', () => {
     const k = eventsFor(cash);
     const state = fold([k.created, k.cashReceived(yen(5000))]);
-    expect(
-      state.status === 'completed' && [state.amountReceived, state.attempts[0]?.tendered, state.completedAt],
-    ).toStrictEqual([price, yen(5000), at.t1]);
+    expect(state.status === 'completed' && [state.amountReceived, state.attempts[0]?.tendered, state.completedAt]).toStrictEqual([price, yen(5000), at.t1]);
   });
 });
 
@@ -71,15 +64,10 @@ describe('evolve: capture and cancel', () => {
       amountReleased: yen(300),
     });
     const held = fold([p.created, p.started('att_1'), p.authorized('att_1')]);
-    expect(held.status === 'requires_capture' && [held.amountCapturable, held.captureBefore]).toStrictEqual([
-      price,
-      at.captureBefore,
-    ]);
+    expect(held.status === 'requires_capture' && [held.amountCapturable, held.captureBefore]).toStrictEqual([price, at.captureBefore]);
     const state = fold([p.created, p.started('att_1'), p.authorized('att_1'), captured]);
     expect(state.status).toBe('completed');
-    expect(
-      state.status === 'completed' && [state.amountReceived, state.amountCapturable, state.capture?.amountReleased],
-    ).toStrictEqual([yen(800), yen(0), yen(300)]);
+    expect(state.status === 'completed' && [state.amountReceived, state.amountCapturable, state.capture?.amountReleased]).toStrictEqual([yen(800), yen(0), yen(300)]);
     expect(state.status === 'completed' && state.attempts[0]?.reported).toStrictEqual({
       outcome: 'authorized',
       amount: price,
@@ -98,14 +86,12 @@ describe('evolve: capture and cancel', () => {
       amountReleased: price,
     });
     const state = fold([p.created, p.started('att_1'), p.authorized('att_1'), canceled]);
-    expect(
-      state.status === 'canceled' && [
-        state.canceledAt,
-        state.cancellationReason,
-        state.amountCapturable,
-        state.attempts[0]?.status,
-      ],
-    ).toStrictEqual([at.t3, 'fraudulent', yen(0), 'canceled']);
+    expect(state.status === 'canceled' && [state.canceledAt, state.cancellationReason, state.amountCapturable, state.attempts[0]?.status]).toStrictEqual([
+      at.t3,
+      'fraudulent',
+      yen(0),
+      'canceled',
+    ]);
   });
 });
 
@@ -149,11 +135,7 @@ describe('evolve is total', () => {
       }),
     ],
     ['a refund on a canceled intent', canceled, q.refundRequested('rf_1', price)],
-    [
-      'an event type from a newer writer',
-      completed,
-      { type: 'PaymentIntentRenamed', data: {} } as unknown as PaymentIntentEvent,
-    ],
+    ['an event type from a newer writer', completed, { type: 'PaymentIntentRenamed', data: {} } as unknown as PaymentIntentEvent],
   ])('ignores %s', (_name, state, event) => {
     expect(evolve(state, event)).toBe(state);
   });

@@ -11,9 +11,7 @@ import { paymentIntentError } from './errors.js';
 export type StoreFact = Readonly<{ status: 'not_opened' }> | Readonly<{ status: Exclude<StoreStatus, 'not_opened'>; merchantId: string }>;
 
 /** The store's merchant stream, folded (`not_onboarded` too when the store does not exist). */
-export type MerchantFact =
-  | Readonly<{ status: 'not_onboarded' }>
-  | Readonly<{ status: Exclude<MerchantStatus, 'not_onboarded'>; clientPartnerId: string }>;
+export type MerchantFact = Readonly<{ status: 'not_onboarded' }> | Readonly<{ status: Exclude<MerchantStatus, 'not_onboarded'>; clientPartnerId: string }>;
 
 /** The terminal stream, folded: the store it belongs to once registered. */
 export type TerminalFact = Readonly<{ status: 'unregistered' }> | Readonly<{ status: Exclude<TerminalStatus, 'unregistered'>; storeId: string }>;
@@ -32,9 +30,7 @@ export type PlacementFacts = Readonly<{
  * of the store's → the terminal is active → the named provider is configured and enabled for the
  * store. Returns the store's merchant, which the intent is created under.
  */
-export function requirePlacement(
-  data: Readonly<{ clientPartnerId: string; storeId: string; terminalId: string; provider: string | null; placement: PlacementFacts }>,
-): string {
+export function requirePlacement(data: Readonly<{ clientPartnerId: string; storeId: string; terminalId: string; provider: string | null; placement: PlacementFacts }>): string {
   const { store, merchant, terminal, providerConfig } = data.placement;
   if (store.status === 'not_opened' || merchant.status === 'not_onboarded' || merchant.clientPartnerId !== data.clientPartnerId) {
     throw paymentIntentError('tenancy.store_not_found', `store ${data.storeId} does not exist`);

@@ -22,15 +22,7 @@ import type {
  * `requires_action`, `processing` and `authorized` are open; the rest are closed. An attempt that
  * took money the intent could not accept is `compensation_required` until it is `compensated`.
  */
-export type PaymentAttemptStatus =
-  | 'requires_action'
-  | 'processing'
-  | 'authorized'
-  | 'succeeded'
-  | 'failed'
-  | 'canceled'
-  | 'compensation_required'
-  | 'compensated';
+export type PaymentAttemptStatus = 'requires_action' | 'processing' | 'authorized' | 'succeeded' | 'failed' | 'canceled' | 'compensation_required' | 'compensated';
 
 /** One confirm. Its id is the provider's merchant reference (PayPay `merchantPaymentId`). */
 export type PaymentAttempt = Readonly<{
@@ -93,16 +85,12 @@ export type PaymentIntentBase = Readonly<{
 
 export type AbsentPaymentIntent = Readonly<{ status: 'absent' }>;
 export type PendingPaymentIntent = PaymentIntentBase & Readonly<{ status: 'pending' }>;
-export type RequiresActionPaymentIntent = PaymentIntentBase &
-  Readonly<{ status: 'requires_action'; activeAttemptId: string }>;
+export type RequiresActionPaymentIntent = PaymentIntentBase & Readonly<{ status: 'requires_action'; activeAttemptId: string }>;
 /** The active attempt's outcome is unknown (payments.md §4.5: `processing` with `outcome_unknown`). */
 export type ProcessingPaymentIntent = PaymentIntentBase & Readonly<{ status: 'processing'; activeAttemptId: string }>;
-export type RequiresCapturePaymentIntent = PaymentIntentBase &
-  Readonly<{ status: 'requires_capture'; authorizedAttemptId: string; captureBefore: string }>;
-export type CompletedPaymentIntent = PaymentIntentBase &
-  Readonly<{ status: 'completed'; completedAt: string; capture: Capture | null }>;
-export type CanceledPaymentIntent = PaymentIntentBase &
-  Readonly<{ status: 'canceled'; canceledAt: string; cancellationReason: CancellationReason }>;
+export type RequiresCapturePaymentIntent = PaymentIntentBase & Readonly<{ status: 'requires_capture'; authorizedAttemptId: string; captureBefore: string }>;
+export type CompletedPaymentIntent = PaymentIntentBase & Readonly<{ status: 'completed'; completedAt: string; capture: Capture | null }>;
+export type CanceledPaymentIntent = PaymentIntentBase & Readonly<{ status: 'canceled'; canceledAt: string; cancellationReason: CancellationReason }>;
 
 export type PaymentIntent =
   | AbsentPaymentIntent

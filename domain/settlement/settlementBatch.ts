@@ -65,9 +65,7 @@ export type SettlementBatchEvent = SettlementBatchClosed;
 
 export const settlementBatchEventTypes: readonly SettlementBatchEvent['type'][] = Object.freeze(['SettlementBatchClosed']);
 
-export type SettlementBatchState =
-  | Readonly<{ status: 'open' }>
-  | Readonly<{ status: 'closed' } & SettlementBatchClosed['data']>;
+export type SettlementBatchState = Readonly<{ status: 'open' }> | Readonly<{ status: 'closed' } & SettlementBatchClosed['data']>;
 
 export const initialSettlementBatchState = (): SettlementBatchState => ({ status: 'open' });
 
@@ -109,10 +107,7 @@ export function closeSettlementBatch(command: CloseSettlementBatch, state: Settl
   const { data } = command;
   requireWellFormed(data);
   if (state.status === 'closed') {
-    throw new SettlementError(
-      'settlement.batch_already_closed',
-      `The ${state.provider} batch of ${state.businessDate} was closed at ${state.closedAt} as ${state.batchId}.`,
-    );
+    throw new SettlementError('settlement.batch_already_closed', `The ${state.provider} batch of ${state.businessDate} was closed at ${state.closedAt} as ${state.batchId}.`);
   }
   if (data.businessDate > latestBusinessDateAnywhere(data.now)) {
     throw new SettlementError('settlement.business_day_not_over', `Business day ${data.businessDate} has not begun anywhere yet.`);
@@ -121,8 +116,7 @@ export function closeSettlementBatch(command: CloseSettlementBatch, state: Settl
   return [{ type: 'SettlementBatchClosed', data: { batchId, clientPartnerId, merchantId, provider, businessDate: date, closedAt: now } }];
 }
 
-export const decideSettlementBatch = (command: SettlementBatchCommand, state: SettlementBatchState): SettlementBatchEvent[] =>
-  closeSettlementBatch(command, state);
+export const decideSettlementBatch = (command: SettlementBatchCommand, state: SettlementBatchState): SettlementBatchEvent[] => closeSettlementBatch(command, state);
 
 export const settlementBatchDecider: Decider<SettlementBatchCommand, SettlementBatchEvent, SettlementBatchState> = Object.freeze({
   decide: decideSettlementBatch,

@@ -6,16 +6,7 @@
  * stable code, distinct from a failed `assert`.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  AssertionFailedError,
-  DomainError,
-  Money,
-  assert,
-  isAtOrAfter,
-  isDomainError,
-  isIdentifier,
-  isIsoInstant,
-} from './index.js';
+import { AssertionFailedError, DomainError, Money, assert, isAtOrAfter, isDomainError, isIdentifier, isIsoInstant } from './index.js';
 
 const yen = (amountMinor: number) => Money.of(amountMinor, 'JPY');
 
@@ -36,9 +27,7 @@ describe('Money', () => {
   it('adds, subtracts, compares and sums exactly', () => {
     expect(Money.add(yen(1100), yen(3900))).toStrictEqual(yen(5000));
     expect(Money.subtract(yen(5000), yen(1100))).toStrictEqual(yen(3900));
-    expect([Money.compare(yen(1), yen(2)), Money.compare(yen(2), yen(2)), Money.compare(yen(3), yen(2))]).toStrictEqual(
-      [-1, 0, 1],
-    );
+    expect([Money.compare(yen(1), yen(2)), Money.compare(yen(2), yen(2)), Money.compare(yen(3), yen(2))]).toStrictEqual([-1, 0, 1]);
     expect(Money.sum([yen(100), yen(200), yen(300)], 'JPY')).toStrictEqual(yen(600));
     expect(Money.sum([], 'USD')).toStrictEqual(Money.zero('USD'));
   });
@@ -61,13 +50,7 @@ describe('instants and identifiers', () => {
     expect(isIsoInstant(instant)).toBe(true);
   });
 
-  it.each([
-    '2025-06-01T10:00:00Z',
-    '2025-06-01T10:00:00.000+09:00',
-    '2025-13-01T10:00:00.000Z',
-    '2025-06-01 10:00:00.000Z',
-    '',
-  ])('refuses %s', (instant) => {
+  it.each(['2025-06-01T10:00:00Z', '2025-06-01T10:00:00.000+09:00', '2025-13-01T10:00:00.000Z', '2025-06-01 10:00:00.000Z', ''])('refuses %s', (instant) => {
     expect(isIsoInstant(instant)).toBe(false);
   });
 
@@ -79,12 +62,7 @@ describe('instants and identifiers', () => {
 
   it('accepts provider-safe identifiers only', () => {
     expect([isIdentifier('att_01HZY3J5K6-x'), isIdentifier('a'.repeat(64))]).toStrictEqual([true, true]);
-    expect([
-      isIdentifier(''),
-      isIdentifier('a'.repeat(65)),
-      isIdentifier('att 1'),
-      isIdentifier('att/1'),
-    ]).toStrictEqual([false, false, false, false]);
+    expect([isIdentifier(''), isIdentifier('a'.repeat(65)), isIdentifier('att 1'), isIdentifier('att/1')]).toStrictEqual([false, false, false, false]);
   });
 });
 

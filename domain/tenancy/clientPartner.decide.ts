@@ -3,13 +3,7 @@
  * precedence order: payload validation, existence, then state. A command whose outcome is already
  * in the state decides `[]`.
  */
-import {
-  evolveClientPartner,
-  initialClientPartnerState,
-  type ClientPartnerEvent,
-  type ClientPartnerState,
-  type RegisteredClientPartner,
-} from './clientPartner.js';
+import { evolveClientPartner, initialClientPartnerState, type ClientPartnerEvent, type ClientPartnerState, type RegisteredClientPartner } from './clientPartner.js';
 import { unknownCommand, type Decider } from './decider.js';
 import { assert } from '../shared/domainError.js';
 import { TenancyError } from './errors.js';
@@ -50,11 +44,7 @@ export type ReactivateClientPartner = {
   readonly data: { readonly clientPartnerId: ClientPartnerId; readonly now: string };
 };
 
-export type ClientPartnerCommand =
-  | RegisterClientPartner
-  | RotateClientPartnerSecret
-  | SuspendClientPartner
-  | ReactivateClientPartner;
+export type ClientPartnerCommand = RegisterClientPartner | RotateClientPartnerSecret | SuspendClientPartner | ReactivateClientPartner;
 
 ////////// Guards
 
@@ -64,16 +54,10 @@ const sha256HexPattern = /^[0-9a-f]{64}$/;
 
 function requireHmacCredentials(hmacKeyId: string, secretSha256Hex: string): void {
   if (hmacKeyId.length > HMAC_KEY_ID_LENGTH_MAX || !hmacKeyIdPattern.test(hmacKeyId)) {
-    throw new TenancyError(
-      'tenancy.invalid_hmac_key_id',
-      `The HMAC key id must be 1 to ${HMAC_KEY_ID_LENGTH_MAX} characters of [A-Za-z0-9_-].`,
-    );
+    throw new TenancyError('tenancy.invalid_hmac_key_id', `The HMAC key id must be 1 to ${HMAC_KEY_ID_LENGTH_MAX} characters of [A-Za-z0-9_-].`);
   }
   if (!sha256HexPattern.test(secretSha256Hex)) {
-    throw new TenancyError(
-      'tenancy.invalid_secret_digest',
-      'The secret digest must be a SHA-256 in 64 lower-case hex characters.',
-    );
+    throw new TenancyError('tenancy.invalid_secret_digest', 'The secret digest must be a SHA-256 in 64 lower-case hex characters.');
   }
 }
 
@@ -95,10 +79,7 @@ export function registerClientPartner(command: RegisterClientPartner, state: Cli
     assert(state.clientPartnerId === clientPartnerId, 'A client partner command was routed to another stream.');
     const same = state.name === name && state.hmacKeyId === hmacKeyId && state.secretSha256Hex === secretSha256Hex;
     if (same) return [];
-    throw new TenancyError(
-      'tenancy.client_partner_already_registered',
-      `Client partner ${clientPartnerId} is already registered with other details.`,
-    );
+    throw new TenancyError('tenancy.client_partner_already_registered', `Client partner ${clientPartnerId} is already registered with other details.`);
   }
   return [
     {
@@ -112,10 +93,7 @@ export function registerClientPartner(command: RegisterClientPartner, state: Cli
  * A rotation names a new key id for a new secret, so that an old signature can never be mistaken
  * for a new one. Allowed while suspended: suspend, rotate, reactivate is the leaked-secret drill.
  */
-export function rotateClientPartnerSecret(
-  command: RotateClientPartnerSecret,
-  state: ClientPartnerState,
-): ClientPartnerEvent[] {
+export function rotateClientPartnerSecret(command: RotateClientPartnerSecret, state: ClientPartnerState): ClientPartnerEvent[] {
   const { clientPartnerId, hmacKeyId, secretSha256Hex, now } = command.data;
   requireHmacCredentials(hmacKeyId, secretSha256Hex);
   const current = existing(state, clientPartnerId);
@@ -128,9 +106,7 @@ export function rotateClientPartnerSecret(
   if (sameSecret) {
     throw new TenancyError('tenancy.secret_reused', 'A rotation must replace the secret, not reuse it.');
   }
-  return [
-    { type: 'ClientPartnerSecretRotated', data: { clientPartnerId, hmacKeyId, secretSha256Hex, rotatedAt: now } },
-  ];
+  return [{ type: 'ClientPartnerSecretRotated', data: { clientPartnerId, hmacKeyId, secretSha256Hex, rotatedAt: now } }];
 }
 
 export function suspendClientPartner(command: SuspendClientPartner, state: ClientPartnerState): ClientPartnerEvent[] {
@@ -141,10 +117,7 @@ export function suspendClientPartner(command: SuspendClientPartner, state: Clien
   return [{ type: 'ClientPartnerSuspended', data: { clientPartnerId, reason, suspendedAt: now } }];
 }
 
-export function reactivateClientPartner(
-  command: ReactivateClientPartner,
-  state: ClientPartnerState,
-): ClientPartnerEvent[] {
+export function reactivateClientPartner(command: ReactivateClientPartner, state: ClientPartnerState): ClientPartnerEvent[] {
   const { clientPartnerId, now } = command.data;
   const current = existing(state, clientPartnerId);
   if (current.status === 'active') return [];

@@ -44,11 +44,7 @@ export type ClientPartnerReactivated = {
   readonly data: { readonly clientPartnerId: ClientPartnerId; readonly reactivatedAt: string };
 };
 
-export type ClientPartnerEvent =
-  | ClientPartnerRegistered
-  | ClientPartnerSecretRotated
-  | ClientPartnerSuspended
-  | ClientPartnerReactivated;
+export type ClientPartnerEvent = ClientPartnerRegistered | ClientPartnerSecretRotated | ClientPartnerSuspended | ClientPartnerReactivated;
 
 ////////// State
 

@@ -8,12 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evolveClientPartner,
-  initialClientPartnerState,
-  type ClientPartnerEvent,
-  type ClientPartnerState,
-} from './clientPartner.js';
+import { evolveClientPartner, initialClientPartnerState, type ClientPartnerEvent, type ClientPartnerState } from './clientPartner.js';
 import { clientPartnerDecider, type ClientPartnerCommand } from './clientPartner.decide.js';
 import { evolveAll } from './decider.js';
 import { runCommands, specify } from '../shared/testing/deciderSpec.js';
@@ -32,10 +27,8 @@ const register = (data: Partial<{ name: string; hmacKeyId: string; secretSha256H
     type: 'RegisterClientPartner',
     data: { clientPartnerId, name: 'Acme POS', hmacKeyId: 'key-1', secretSha256Hex: digestA, now: NOW, ...data },
   }) as const satisfies ClientPartnerCommand;
-const rotate = (hmacKeyId: string, secretSha256Hex: string) =>
-  ({ type: 'RotateClientPartnerSecret', data: { clientPartnerId, hmacKeyId, secretSha256Hex, now: LATER } }) as const;
-const suspend = (reason = 'leaked secret') =>
-  ({ type: 'SuspendClientPartner', data: { clientPartnerId, reason, now: LATER } }) as const;
+const rotate = (hmacKeyId: string, secretSha256Hex: string) => ({ type: 'RotateClientPartnerSecret', data: { clientPartnerId, hmacKeyId, secretSha256Hex, now: LATER } }) as const;
+const suspend = (reason = 'leaked secret') => ({ type: 'SuspendClientPartner', data: { clientPartnerId, reason, now: LATER } }) as const;
 const reactivate = { type: 'ReactivateClientPartner', data: { clientPartnerId, now: LATER } } as const;
 
 const registered: ClientPartnerEvent = {
@@ -182,11 +175,7 @@ describe('ClientPartner', () => {
       fc.tuple(keyIds, digests).map(([keyId, digest]) => rotate(keyId, digest)),
       fc.constantFrom(suspend(), suspend('fraud'), reactivate),
     );
-    const allowedTransitions = new Set([
-      'unregistered -RegisterClientPartner-> active',
-      'active -SuspendClientPartner-> suspended',
-      'suspended -ReactivateClientPartner-> active',
-    ]);
+    const allowedTransitions = new Set(['unregistered -RegisterClientPartner-> active', 'active -SuspendClientPartner-> suspended', 'suspended -ReactivateClientPartner-> active']);
 
     it('changes status only along the allowed transitions, replays deterministically, and re-issues idempotently', () => {
       const seen = new Set<string>();

@@ -12,10 +12,7 @@ export type { Decider } from '../shared/decider.js';
  *
  * @example const state = evolveAll(merchantDecider, eventsFromTheStream);
  */
-export function evolveAll<Command, Event, State>(
-  decider: Decider<Command, Event, State>,
-  events: readonly Event[],
-): State {
+export function evolveAll<Command, Event, State>(decider: Decider<Command, Event, State>, events: readonly Event[]): State {
   return events.reduce(decider.evolve, decider.initialState());
 }
 

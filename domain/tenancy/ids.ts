@@ -25,12 +25,10 @@ const storeIdPattern = new RegExp(`^str_${ULID_BODY}$`);
 const storeProviderConfigIdPattern = new RegExp(`^spc_${ULID_BODY}$`);
 const terminalIdPattern = new RegExp(`^trm_${ULID_BODY}$`);
 
-export const isClientPartnerId = (value: string): value is ClientPartnerId =>
-  clientPartnerIdPattern.test(value);
+export const isClientPartnerId = (value: string): value is ClientPartnerId => clientPartnerIdPattern.test(value);
 export const isMerchantId = (value: string): value is MerchantId => merchantIdPattern.test(value);
 export const isStoreId = (value: string): value is StoreId => storeIdPattern.test(value);
-export const isStoreProviderConfigId = (value: string): value is StoreProviderConfigId =>
-  storeProviderConfigIdPattern.test(value);
+export const isStoreProviderConfigId = (value: string): value is StoreProviderConfigId => storeProviderConfigIdPattern.test(value);
 export const isTerminalId = (value: string): value is TerminalId => terminalIdPattern.test(value);
 
 function parseWith<T extends string>(guard: (value: string) => value is T, kind: string, prefix: string) {
@@ -75,5 +73,4 @@ export const toTerminalStreamName = (id: TerminalId): string => `${TERMINAL_STRE
  *
  * @example toStoreProviderConfigStreamName(storeId, 'paypay') === 'StoreProviderConfig-str_01HZY…-paypay'
  */
-export const toStoreProviderConfigStreamName = (storeId: StoreId, providerCode: ProviderCode): string =>
-  `${STORE_PROVIDER_CONFIG_STREAM_PREFIX}${storeId}-${providerCode}`;
+export const toStoreProviderConfigStreamName = (storeId: StoreId, providerCode: ProviderCode): string => `${STORE_PROVIDER_CONFIG_STREAM_PREFIX}${storeId}-${providerCode}`;

@@ -67,8 +67,6 @@ describe('tenancy ids', () => {
     expect(toMerchantStreamName(parseMerchantId(`mer_${body}`))).toBe(`Merchant-mer_${body}`);
     expect(toStoreStreamName(parseStoreId(`str_${body}`))).toBe(`Store-str_${body}`);
     expect(toTerminalStreamName(parseTerminalId(`trm_${body}`))).toBe(`Terminal-trm_${body}`);
-    expect(toStoreProviderConfigStreamName(parseStoreId(`str_${body}`), 'rakuten_pay')).toBe(
-      `StoreProviderConfig-str_${body}-rakuten_pay`,
-    );
+    expect(toStoreProviderConfigStreamName(parseStoreId(`str_${body}`), 'rakuten_pay')).toBe(`StoreProviderConfig-str_${body}-rakuten_pay`);
   });
 });

@@ -10,13 +10,7 @@ import { unknownCommand, type Decider } from './decider.js';
 import { assert } from '../shared/domainError.js';
 import { TenancyError } from './errors.js';
 import type { ClientPartnerId, MerchantId } from './ids.js';
-import {
-  evolveMerchant,
-  initialMerchantState,
-  type MerchantEvent,
-  type MerchantState,
-  type OnboardedMerchant,
-} from './merchant.js';
+import { evolveMerchant, initialMerchantState, type MerchantEvent, type MerchantState, type OnboardedMerchant } from './merchant.js';
 import { assertNow, requireName, requireReason } from './validation.js';
 
 ////////// Commands
@@ -88,23 +82,14 @@ export function onboardMerchant(command: OnboardMerchant, state: MerchantState):
   requireName(displayName, 'display name');
   if (state.status !== 'not_onboarded') {
     assert(state.merchantId === merchantId, 'A merchant command was routed to another stream.');
-    const same =
-      state.clientPartnerId === clientPartnerId && state.legalName === legalName && state.displayName === displayName;
+    const same = state.clientPartnerId === clientPartnerId && state.legalName === legalName && state.displayName === displayName;
     if (same) return [];
-    throw new TenancyError(
-      'tenancy.merchant_already_onboarded',
-      `Merchant ${merchantId} is already onboarded with other details.`,
-    );
+    throw new TenancyError('tenancy.merchant_already_onboarded', `Merchant ${merchantId} is already onboarded with other details.`);
   }
   if (clientPartnerStatus !== 'active') {
-    throw new TenancyError(
-      'tenancy.client_partner_not_active',
-      `Client partner ${clientPartnerId} is ${clientPartnerStatus}; only an active one onboards merchants.`,
-    );
+    throw new TenancyError('tenancy.client_partner_not_active', `Client partner ${clientPartnerId} is ${clientPartnerStatus}; only an active one onboards merchants.`);
   }
-  return [
-    { type: 'MerchantOnboarded', data: { merchantId, clientPartnerId, legalName, displayName, onboardedAt: now } },
-  ];
+  return [{ type: 'MerchantOnboarded', data: { merchantId, clientPartnerId, legalName, displayName, onboardedAt: now } }];
 }
 
 export function renameMerchant(command: RenameMerchant, state: MerchantState): MerchantEvent[] {

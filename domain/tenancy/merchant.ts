@@ -45,12 +45,7 @@ export type MerchantClosed = {
   readonly data: { readonly merchantId: MerchantId; readonly reason: string; readonly closedAt: string };
 };
 
-export type MerchantEvent =
-  | MerchantOnboarded
-  | MerchantRenamed
-  | MerchantSuspended
-  | MerchantReactivated
-  | MerchantClosed;
+export type MerchantEvent = MerchantOnboarded | MerchantRenamed | MerchantSuspended | MerchantReactivated | MerchantClosed;
 
 ////////// State
 

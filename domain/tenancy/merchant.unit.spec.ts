@@ -26,13 +26,10 @@ const onboard = (clientPartnerStatus: ClientPartnerStatus = 'active', displayNam
     type: 'OnboardMerchant',
     data: { merchantId, clientPartnerId, legalName: 'Ichiban KK', displayName, clientPartnerStatus, now: NOW },
   }) as const satisfies MerchantCommand;
-const rename = (legalName: string, displayName: string) =>
-  ({ type: 'RenameMerchant', data: { merchantId, legalName, displayName, now: LATER } }) as const;
-const suspend = (reason = 'chargeback review') =>
-  ({ type: 'SuspendMerchant', data: { merchantId, reason, now: LATER } }) as const;
+const rename = (legalName: string, displayName: string) => ({ type: 'RenameMerchant', data: { merchantId, legalName, displayName, now: LATER } }) as const;
+const suspend = (reason = 'chargeback review') => ({ type: 'SuspendMerchant', data: { merchantId, reason, now: LATER } }) as const;
 const reactivate = { type: 'ReactivateMerchant', data: { merchantId, now: LATER } } as const;
-const close = (reason = 'contract ended') =>
-  ({ type: 'CloseMerchant', data: { merchantId, reason, now: LATER } }) as const;
+const close = (reason = 'contract ended') => ({ type: 'CloseMerchant', data: { merchantId, reason, now: LATER } }) as const;
 
 const onboarded: MerchantEvent = {
   type: 'MerchantOnboarded',

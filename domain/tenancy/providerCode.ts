@@ -3,5 +3,4 @@ export const providerCodes = ['paypay', 'rakuten_pay', 'd_barai', 'au_pay', 'mer
 
 export type ProviderCode = (typeof providerCodes)[number];
 
-export const isProviderCode = (value: string): value is ProviderCode =>
-  (providerCodes as readonly string[]).includes(value);
+export const isProviderCode = (value: string): value is ProviderCode => (providerCodes as readonly string[]).includes(value);

@@ -32,11 +32,7 @@ function isPublicJwk(value: string): boolean {
 
 /** @example requirePublicKey('-----BEGIN PUBLIC KEY-----\nMFkw…\n-----END PUBLIC KEY-----\n') */
 export function requirePublicKey(publicKey: string): void {
-  const wellFormed =
-    publicKey.length <= PUBLIC_KEY_LENGTH_MAX && (spkiPemPattern.test(publicKey) || isPublicJwk(publicKey));
+  const wellFormed = publicKey.length <= PUBLIC_KEY_LENGTH_MAX && (spkiPemPattern.test(publicKey) || isPublicJwk(publicKey));
   if (wellFormed) return;
-  throw new TenancyError(
-    'tenancy.invalid_public_key',
-    'The public key must be an SPKI PEM (BEGIN PUBLIC KEY) or a public JWK (EC, RSA or OKP) without private members.',
-  );
+  throw new TenancyError('tenancy.invalid_public_key', 'The public key must be an SPKI PEM (BEGIN PUBLIC KEY) or a public JWK (EC, RSA or OKP) without private members.');
 }

@@ -88,19 +88,12 @@ export function openStore(command: OpenStore, state: StoreState): StoreEvent[] {
   if (state.status !== 'not_opened') {
     assert(state.storeId === storeId, 'A store command was routed to another stream.');
     const opening = state.businessDaySchedule[0];
-    const same =
-      state.merchantId === merchantId &&
-      state.name === name &&
-      opening.timeZone === timeZone &&
-      opening.cutoffMinutes === cutoffMinutes;
+    const same = state.merchantId === merchantId && state.name === name && opening.timeZone === timeZone && opening.cutoffMinutes === cutoffMinutes;
     if (same) return [];
     throw new TenancyError('tenancy.store_already_opened', `Store ${storeId} is already open with other details.`);
   }
   if (merchantStatus !== 'active') {
-    throw new TenancyError(
-      'tenancy.merchant_not_active',
-      `Merchant ${merchantId} is ${merchantStatus}; only an active merchant opens stores.`,
-    );
+    throw new TenancyError('tenancy.merchant_not_active', `Merchant ${merchantId} is ${merchantStatus}; only an active merchant opens stores.`);
   }
   const firstBusinessDate = businessDate(now, timeZone, cutoffMinutes);
   return [
@@ -130,16 +123,10 @@ export function changeStoreBusinessDay(command: ChangeStoreBusinessDay, state: S
   const todayUnderNewSettings = businessDate(now, timeZone, cutoffMinutes);
   const latestBegun = today > todayUnderNewSettings ? today : todayUnderNewSettings;
   if (effectiveFromBusinessDate <= latestBegun) {
-    throw new TenancyError(
-      'tenancy.business_day_change_not_in_future',
-      `The change must take effect after business date ${latestBegun}, which has already begun.`,
-    );
+    throw new TenancyError('tenancy.business_day_change_not_in_future', `The change must take effect after business date ${latestBegun}, which has already begun.`);
   }
   if (schedule.length > BUSINESS_DAY_PERIODS_MAX) {
-    throw new TenancyError(
-      'tenancy.business_day_changes_exhausted',
-      `A store keeps at most ${BUSINESS_DAY_PERIODS_MAX} business-day periods.`,
-    );
+    throw new TenancyError('tenancy.business_day_changes_exhausted', `A store keeps at most ${BUSINESS_DAY_PERIODS_MAX} business-day periods.`);
   }
   return [
     {

@@ -54,8 +54,7 @@ const changed = (effectiveFromBusinessDate: string, cutoffMinutes: number, timeZ
 });
 const closed: StoreEvent = { type: 'StoreClosed', data: { storeId, reason: 'lease ended', closedAt: NOW } };
 
-const scheduleOf = (state: StoreState): BusinessDaySchedule | undefined =>
-  state.status === 'not_opened' ? undefined : state.businessDaySchedule;
+const scheduleOf = (state: StoreState): BusinessDaySchedule | undefined => (state.status === 'not_opened' ? undefined : state.businessDaySchedule);
 
 describe('Store', () => {
   describe('when not opened', () => {
@@ -118,11 +117,7 @@ describe('Store', () => {
       ['from today', change('2024-06-01', 300), 'tenancy.business_day_change_not_in_future'],
       ['from a past date', change('2024-05-20', 300), 'tenancy.business_day_change_not_in_future'],
       // At 11:00Z it is 01:00 on 06-02 in Kiritimati (UTC+14): the new settings would already be on 06-02.
-      [
-        'from a date the new settings have already reached',
-        change('2024-06-02', 0, 'Pacific/Kiritimati', '2024-06-01T11:00:00.000Z'),
-        'tenancy.business_day_change_not_in_future',
-      ],
+      ['from a date the new settings have already reached', change('2024-06-02', 0, 'Pacific/Kiritimati', '2024-06-01T11:00:00.000Z'), 'tenancy.business_day_change_not_in_future'],
       ['from a non-existent date', change('2024-02-30', 300), 'tenancy.invalid_business_date'],
       ['to an unknown zone', change('2024-06-10', 300, 'Asia/Atlantis'), 'tenancy.invalid_time_zone'],
       ['to a negative cut-off', change('2024-06-10', -1), 'tenancy.invalid_cutoff'],
@@ -167,7 +162,9 @@ describe('Store', () => {
     const tokyo = { timeZone: 'Asia/Tokyo' };
     const scheduleWith = (...periods: [string, number, string?][]): BusinessDaySchedule => {
       const [first, ...rest] = periods.map(([effectiveFromBusinessDate, cutoffMinutes, timeZone]) => ({
-        effectiveFromBusinessDate, cutoffMinutes, timeZone: timeZone ?? tokyo.timeZone,
+        effectiveFromBusinessDate,
+        cutoffMinutes,
+        timeZone: timeZone ?? tokyo.timeZone,
       }));
       if (first === undefined) throw new Error('a schedule has at least one period');
       return [first, ...rest];
@@ -200,10 +197,14 @@ describe('Store', () => {
     const cutoffs = fc.constantFrom(0, 240, 1439);
     type Template = (now: string) => StoreCommand;
     const template: fc.Arbitrary<Template> = fc.oneof(
-      fc.record({ timeZone: zones, cutoffMinutes: cutoffs, merchantStatus: fc.constantFrom<MerchantStatus>('active', 'suspended') })
+      fc
+        .record({ timeZone: zones, cutoffMinutes: cutoffs, merchantStatus: fc.constantFrom<MerchantStatus>('active', 'suspended') })
         .map((data) => (now: string) => open({ ...data, now })),
-      fc.tuple(fc.integer({ min: -1, max: 5 }), cutoffs, zones)
-        .map(([days, cutoffMinutes, timeZone]) => (now: string) => change(addDays(now.slice(0, 10), days), cutoffMinutes, timeZone, now)),
+      fc.tuple(fc.integer({ min: -1, max: 5 }), cutoffs, zones).map(
+        ([days, cutoffMinutes, timeZone]) =>
+          (now: string) =>
+            change(addDays(now.slice(0, 10), days), cutoffMinutes, timeZone, now),
+      ),
       fc.constant((now: string) => ({ ...close, data: { ...close.data, now } })),
     );
     const steps = fc.array(fc.tuple(template, fc.integer({ min: 0, max: 3 * 24 * 60 })), { maxLength: 20, size: 'max' });
@@ -220,9 +221,7 @@ describe('Store', () => {
           const run = runCommands(storeDecider, commands);
           for (const step of run.steps) {
             if (step.before.status !== step.after.status) {
-              expect(['not_opened -OpenStore-> open', 'open -CloseStore-> closed']).toContain(
-                `${step.before.status} -${step.command.type}-> ${step.after.status}`,
-              );
+              expect(['not_opened -OpenStore-> open', 'open -CloseStore-> closed']).toContain(`${step.before.status} -${step.command.type}-> ${step.after.status}`);
             }
             if (step.before.status === 'closed') expect(step.after).toBe(step.before);
             if ('events' in step.outcome && step.outcome.events.length > 0) expect(step.after).not.toEqual(step.before);

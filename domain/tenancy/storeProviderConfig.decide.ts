@@ -13,14 +13,7 @@ import { TenancyError } from './errors.js';
 import type { StoreId, StoreProviderConfigId } from './ids.js';
 import type { ProviderCode } from './providerCode.js';
 import type { StoreStatus } from './store.js';
-import {
-  requireCredentials,
-  requireFees,
-  sameCredentials,
-  sameFees,
-  type EncryptedCredentials,
-  type ProviderFees,
-} from './storeProviderConfig.values.js';
+import { requireCredentials, requireFees, sameCredentials, sameFees, type EncryptedCredentials, type ProviderFees } from './storeProviderConfig.values.js';
 import {
   evolveStoreProviderConfig,
   initialStoreProviderConfigState,
@@ -69,28 +62,17 @@ export type EnableStoreProvider = {
   readonly data: Address & { readonly storeStatus: StoreStatus };
 };
 
-export type StoreProviderConfigCommand =
-  | ConfigureStoreProvider
-  | UpdateStoreProviderFees
-  | RotateStoreProviderCredentials
-  | DisableStoreProvider
-  | EnableStoreProvider;
+export type StoreProviderConfigCommand = ConfigureStoreProvider | UpdateStoreProviderFees | RotateStoreProviderCredentials | DisableStoreProvider | EnableStoreProvider;
 
 ////////// Guards
 
 function assertAddress(state: ConfiguredStoreProviderConfig, { storeId, providerCode }: Address): void {
-  assert(
-    state.storeId === storeId && state.providerCode === providerCode,
-    'A store provider config command was routed to another stream.',
-  );
+  assert(state.storeId === storeId && state.providerCode === providerCode, 'A store provider config command was routed to another stream.');
 }
 
 function existing(state: StoreProviderConfigState, address: Address): ConfiguredStoreProviderConfig {
   if (state.status === 'not_configured') {
-    throw new TenancyError(
-      'tenancy.store_provider_config_not_found',
-      `Store ${address.storeId} has no ${address.providerCode} configuration.`,
-    );
+    throw new TenancyError('tenancy.store_provider_config_not_found', `Store ${address.storeId} has no ${address.providerCode} configuration.`);
   }
   assertAddress(state, address);
   return state;
@@ -103,19 +85,13 @@ function requireOpenStore(storeId: StoreId, storeStatus: StoreStatus): void {
 
 ////////// Decisions
 
-export function configureStoreProvider(
-  command: ConfigureStoreProvider,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function configureStoreProvider(command: ConfigureStoreProvider, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   const { storeProviderConfigId, storeId, providerCode, fees, credentials, storeStatus, now } = command.data;
   requireFees(fees);
   requireCredentials(credentials);
   if (state.status !== 'not_configured') {
     assertAddress(state, command.data);
-    const same =
-      state.storeProviderConfigId === storeProviderConfigId &&
-      sameFees(state.fees, fees) &&
-      sameCredentials(state.credentials, credentials);
+    const same = state.storeProviderConfigId === storeProviderConfigId && sameFees(state.fees, fees) && sameCredentials(state.credentials, credentials);
     if (same) return [];
     throw new TenancyError(
       'tenancy.store_provider_config_already_configured',
@@ -131,10 +107,7 @@ export function configureStoreProvider(
   ];
 }
 
-export function updateStoreProviderFees(
-  command: UpdateStoreProviderFees,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function updateStoreProviderFees(command: UpdateStoreProviderFees, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   const { fees, now } = command.data;
   requireFees(fees);
   const current = existing(state, command.data);
@@ -143,24 +116,16 @@ export function updateStoreProviderFees(
   return [{ type: 'StoreProviderConfigFeesUpdated', data: { storeProviderConfigId, fees, updatedAt: now } }];
 }
 
-export function rotateStoreProviderCredentials(
-  command: RotateStoreProviderCredentials,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function rotateStoreProviderCredentials(command: RotateStoreProviderCredentials, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   const { credentials, now } = command.data;
   requireCredentials(credentials);
   const current = existing(state, command.data);
   if (sameCredentials(current.credentials, credentials)) return [];
   const { storeProviderConfigId } = current;
-  return [
-    { type: 'StoreProviderConfigCredentialsRotated', data: { storeProviderConfigId, credentials, rotatedAt: now } },
-  ];
+  return [{ type: 'StoreProviderConfigCredentialsRotated', data: { storeProviderConfigId, credentials, rotatedAt: now } }];
 }
 
-export function disableStoreProvider(
-  command: DisableStoreProvider,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function disableStoreProvider(command: DisableStoreProvider, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   const { reason, now } = command.data;
   requireReason(reason);
   const current = existing(state, command.data);
@@ -169,10 +134,7 @@ export function disableStoreProvider(
   return [{ type: 'StoreProviderConfigDisabled', data: { storeProviderConfigId, reason, disabledAt: now } }];
 }
 
-export function enableStoreProvider(
-  command: EnableStoreProvider,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function enableStoreProvider(command: EnableStoreProvider, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   const { storeId, storeStatus, now } = command.data;
   const current = existing(state, command.data);
   if (current.status === 'enabled') return [];
@@ -181,10 +143,7 @@ export function enableStoreProvider(
   return [{ type: 'StoreProviderConfigEnabled', data: { storeProviderConfigId, enabledAt: now } }];
 }
 
-export function decideStoreProviderConfig(
-  command: StoreProviderConfigCommand,
-  state: StoreProviderConfigState,
-): StoreProviderConfigEvent[] {
+export function decideStoreProviderConfig(command: StoreProviderConfigCommand, state: StoreProviderConfigState): StoreProviderConfigEvent[] {
   assertNow(command.data.now);
   switch (command.type) {
     case 'ConfigureStoreProvider':
@@ -202,11 +161,7 @@ export function decideStoreProviderConfig(
   }
 }
 
-export const storeProviderConfigDecider: Decider<
-  StoreProviderConfigCommand,
-  StoreProviderConfigEvent,
-  StoreProviderConfigState
-> = {
+export const storeProviderConfigDecider: Decider<StoreProviderConfigCommand, StoreProviderConfigEvent, StoreProviderConfigState> = {
   decide: decideStoreProviderConfig,
   evolve: evolveStoreProviderConfig,
   initialState: initialStoreProviderConfigState,

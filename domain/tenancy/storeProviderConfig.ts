@@ -61,11 +61,7 @@ export type StoreProviderConfigEnabled = {
 };
 
 export type StoreProviderConfigEvent =
-  | StoreProviderConfigured
-  | StoreProviderConfigFeesUpdated
-  | StoreProviderConfigCredentialsRotated
-  | StoreProviderConfigDisabled
-  | StoreProviderConfigEnabled;
+  StoreProviderConfigured | StoreProviderConfigFeesUpdated | StoreProviderConfigCredentialsRotated | StoreProviderConfigDisabled | StoreProviderConfigEnabled;
 
 ////////// State
 
@@ -102,10 +98,7 @@ const recordOf = (state: ConfiguredStoreProviderConfig): StoreProviderConfigReco
 ////////// Evolve
 
 /** Total: an event that does not apply to the state (it cannot have been decided) leaves it as is. */
-export function evolveStoreProviderConfig(
-  state: StoreProviderConfigState,
-  event: StoreProviderConfigEvent,
-): StoreProviderConfigState {
+export function evolveStoreProviderConfig(state: StoreProviderConfigState, event: StoreProviderConfigEvent): StoreProviderConfigState {
   switch (event.type) {
     case 'StoreProviderConfigured':
       if (state.status !== 'not_configured') return state;

@@ -33,8 +33,7 @@ const configure = (data: Partial<{ fees: ProviderFees; credentials: EncryptedCre
     data: { ...address, storeProviderConfigId, fees, credentials, storeStatus: 'open', ...data },
   }) as const satisfies StoreProviderConfigCommand;
 const updateFees = (value: ProviderFees) => ({ type: 'UpdateStoreProviderFees', data: { ...address, fees: value } }) as const;
-const rotate = (value: EncryptedCredentials) =>
-  ({ type: 'RotateStoreProviderCredentials', data: { ...address, credentials: value } }) as const;
+const rotate = (value: EncryptedCredentials) => ({ type: 'RotateStoreProviderCredentials', data: { ...address, credentials: value } }) as const;
 const disable = { type: 'DisableStoreProvider', data: { ...address, reason: 'contract paused' } } as const;
 const enable = (storeStatus: StoreStatus = 'open') => ({ type: 'EnableStoreProvider', data: { ...address, storeStatus } }) as const;
 
@@ -180,19 +179,13 @@ describe('StoreProviderConfig', () => {
     const credentialValues = fc.constantFrom(credentials, newCredentials, { ...credentials, ciphertext: '' });
     const storeStatuses = fc.constantFrom<StoreStatus>('open', 'closed');
     const command: fc.Arbitrary<StoreProviderConfigCommand> = fc.oneof(
-      fc.tuple(fc.constantFrom(fees, newFees), credentialValues, storeStatuses).map(([value, secret, storeStatus]) =>
-        configure({ fees: value, credentials: secret, storeStatus }),
-      ),
+      fc.tuple(fc.constantFrom(fees, newFees), credentialValues, storeStatuses).map(([value, secret, storeStatus]) => configure({ fees: value, credentials: secret, storeStatus })),
       feeValues.map(updateFees),
       credentialValues.map(rotate),
       fc.constant(disable),
       storeStatuses.map(enable),
     );
-    const allowedTransitions = new Set([
-      'not_configured -ConfigureStoreProvider-> enabled',
-      'enabled -DisableStoreProvider-> disabled',
-      'disabled -EnableStoreProvider-> enabled',
-    ]);
+    const allowedTransitions = new Set(['not_configured -ConfigureStoreProvider-> enabled', 'enabled -DisableStoreProvider-> disabled', 'disabled -EnableStoreProvider-> enabled']);
 
     it('keeps the status graph and valid integer fees, replays deterministically, and re-issues idempotently', () => {
       const seen = new Set<string>();

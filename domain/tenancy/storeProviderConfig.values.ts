@@ -31,10 +31,7 @@ const currencyPattern = /^[A-Z]{3}$/;
 
 export function requireFees({ feeRatePpm, fixedFeeMinor, currency }: ProviderFees): void {
   if (!Number.isInteger(feeRatePpm) || feeRatePpm < 0 || feeRatePpm > FEE_RATE_PPM_MAX) {
-    throw new TenancyError(
-      'tenancy.invalid_fee_rate',
-      `The fee rate must be an integer number of parts per million in 0..${FEE_RATE_PPM_MAX} (3.24 % is 32400).`,
-    );
+    throw new TenancyError('tenancy.invalid_fee_rate', `The fee rate must be an integer number of parts per million in 0..${FEE_RATE_PPM_MAX} (3.24 % is 32400).`);
   }
   if (!Number.isSafeInteger(fixedFeeMinor) || fixedFeeMinor < 0) {
     throw new TenancyError('tenancy.invalid_fixed_fee', 'The fixed fee must be a non-negative integer in minor units.');
@@ -49,16 +46,13 @@ export function requireCredentials({ ciphertext, encryptionKeyId }: EncryptedCre
   if (!validCiphertext || !encryptionKeyIdPattern.test(encryptionKeyId)) {
     throw new TenancyError(
       'tenancy.invalid_credentials',
-      `Credentials must be an encrypted envelope: a key id and a ciphertext of 1 to ${CIPHERTEXT_LENGTH_MAX} ` +
-        'printable characters.',
+      `Credentials must be an encrypted envelope: a key id and a ciphertext of 1 to ${CIPHERTEXT_LENGTH_MAX} ` + 'printable characters.',
     );
   }
 }
 
 export const sameFees = (left: ProviderFees, right: ProviderFees): boolean =>
-  left.feeRatePpm === right.feeRatePpm &&
-  left.fixedFeeMinor === right.fixedFeeMinor &&
-  left.currency === right.currency;
+  left.feeRatePpm === right.feeRatePpm && left.fixedFeeMinor === right.fixedFeeMinor && left.currency === right.currency;
 
 export const sameCredentials = (left: EncryptedCredentials, right: EncryptedCredentials): boolean =>
   left.ciphertext === right.ciphertext && left.encryptionKeyId === right.encryptionKeyId;

@@ -13,14 +13,7 @@ import type { MerchantId, StoreId, TerminalId } from './ids.js';
 import type { MerchantStatus } from './merchant.js';
 import type { StoreStatus } from './store.js';
 import { requirePublicKey } from './publicKey.js';
-import {
-  evolveTerminal,
-  initialTerminalState,
-  type RegisteredTerminal,
-  type TerminalEvent,
-  type TerminalModel,
-  type TerminalState,
-} from './terminal.js';
+import { evolveTerminal, initialTerminalState, type RegisteredTerminal, type TerminalEvent, type TerminalModel, type TerminalState } from './terminal.js';
 import { assertNow, requireReason } from './validation.js';
 
 ////////// Commands
@@ -99,24 +92,16 @@ function requireOperatingStore(storeId: StoreId, storeStatus: StoreStatus, merch
 ////////// Decisions
 
 export function registerTerminal(command: RegisterTerminal, state: TerminalState): TerminalEvent[] {
-  const { terminalId, deviceUuid, publicKey, model, storeId, storeMerchantId, storeStatus, merchantStatus, now } =
-    command.data;
+  const { terminalId, deviceUuid, publicKey, model, storeId, storeMerchantId, storeStatus, merchantStatus, now } = command.data;
   if (!deviceUuidPattern.test(deviceUuid)) {
     throw new TenancyError('tenancy.invalid_device_uuid', 'The device UUID must be a lower-case canonical UUID.');
   }
   requirePublicKey(publicKey);
   if (state.status !== 'unregistered') {
     assert(state.terminalId === terminalId, 'A terminal command was routed to another stream.');
-    const same =
-      state.deviceUuid === deviceUuid &&
-      state.publicKey === publicKey &&
-      state.model === model &&
-      state.storeId === storeId;
+    const same = state.deviceUuid === deviceUuid && state.publicKey === publicKey && state.model === model && state.storeId === storeId;
     if (same) return [];
-    throw new TenancyError(
-      'tenancy.terminal_already_registered',
-      `Terminal ${terminalId} is already registered with other details.`,
-    );
+    throw new TenancyError('tenancy.terminal_already_registered', `Terminal ${terminalId} is already registered with other details.`);
   }
   requireOperatingStore(storeId, storeStatus, merchantStatus);
   return [
@@ -133,16 +118,10 @@ export function moveTerminal(command: MoveTerminal, state: TerminalState): Termi
   const current = existing(state, terminalId);
   if (current.storeId === toStoreId) return [];
   if (current.status === 'deactivated') {
-    throw new TenancyError(
-      'tenancy.terminal_deactivated',
-      `Terminal ${terminalId} is deactivated; reactivate it first.`,
-    );
+    throw new TenancyError('tenancy.terminal_deactivated', `Terminal ${terminalId} is deactivated; reactivate it first.`);
   }
   if (toStoreMerchantId !== current.merchantId) {
-    throw new TenancyError(
-      'tenancy.terminal_store_of_another_merchant',
-      `Store ${toStoreId} belongs to another merchant than terminal ${terminalId}.`,
-    );
+    throw new TenancyError('tenancy.terminal_store_of_another_merchant', `Store ${toStoreId} belongs to another merchant than terminal ${terminalId}.`);
   }
   if (toStoreStatus !== 'open') {
     throw new TenancyError('tenancy.store_not_open', `Store ${toStoreId} is ${toStoreStatus}.`);

@@ -30,10 +30,7 @@ const NOW = '2024-06-01T03:00:00.000Z';
 const deviceUuid = '3f2b8c1e-9a4d-4e6b-8f0a-1c2d3e4f5a6b';
 
 const pem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-const publicKey = pem(
-  'PUBLIC KEY',
-  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEpjRrgMqPDfa8TO+VHuQVjukGWVYo\n6mxwVcq+eyYbrFZRyyIfJU/MgFknjE1Kd/uFVtRGVrbjJykhqRRQYVhXnw==',
-);
+const publicKey = pem('PUBLIC KEY', 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEpjRrgMqPDfa8TO+VHuQVjukGWVYo\n6mxwVcq+eyYbrFZRyyIfJU/MgFknjE1Kd/uFVtRGVrbjJykhqRRQYVhXnw==');
 const publicJwk = JSON.stringify({
   kty: 'EC',
   crv: 'P-256',
@@ -51,8 +48,16 @@ const register = (data: RegisterData = {}) =>
   ({
     type: 'RegisterTerminal',
     data: {
-      terminalId, deviceUuid, publicKey, model: 'S-Pitt Air', storeId: shibuya, storeMerchantId: merchantId,
-      storeStatus: 'open', merchantStatus: 'active', now: NOW, ...data,
+      terminalId,
+      deviceUuid,
+      publicKey,
+      model: 'S-Pitt Air',
+      storeId: shibuya,
+      storeMerchantId: merchantId,
+      storeStatus: 'open',
+      merchantStatus: 'active',
+      now: NOW,
+      ...data,
     },
   }) as const satisfies TerminalCommand;
 const move = (toStoreId: StoreId, toStoreMerchantId: MerchantId = merchantId, toStoreStatus: StoreStatus = 'open') =>
@@ -89,7 +94,7 @@ describe('Terminal', () => {
       ['a device serial instead of a UUID', { deviceUuid: 'TEST123456' }, 'tenancy.invalid_device_uuid'],
       ['a PKCS#8 private key', { publicKey: pem('PRIVATE KEY', 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg') }, 'tenancy.invalid_public_key'],
       ['a PKCS#1 RSA public key', { publicKey: pem('RSA PUBLIC KEY', 'MIIBCgKCAQEA') }, 'tenancy.invalid_public_key'],
-      ['a private JWK', { publicKey: JSON.stringify({ ...JSON.parse(publicJwk) as object, d: 'AAAA' }) }, 'tenancy.invalid_public_key'],
+      ['a private JWK', { publicKey: JSON.stringify({ ...(JSON.parse(publicJwk) as object), d: 'AAAA' }) }, 'tenancy.invalid_public_key'],
       ['a symmetric JWK', { publicKey: JSON.stringify({ kty: 'oct', k: 'AAAA' }) }, 'tenancy.invalid_public_key'],
       ['a JSON array', { publicKey: '[]' }, 'tenancy.invalid_public_key'],
       ['garbage', { publicKey: 'not a key' }, 'tenancy.invalid_public_key'],
@@ -212,11 +217,7 @@ describe('Terminal', () => {
       fc.constant(deactivate),
       fc.tuple(storeStatuses, merchantStatuses).map(([storeStatus, merchantStatus]) => reactivate(storeStatus, merchantStatus)),
     );
-    const allowedTransitions = new Set([
-      'unregistered -RegisterTerminal-> active',
-      'active -DeactivateTerminal-> deactivated',
-      'deactivated -ReactivateTerminal-> active',
-    ]);
+    const allowedTransitions = new Set(['unregistered -RegisterTerminal-> active', 'active -DeactivateTerminal-> deactivated', 'deactivated -ReactivateTerminal-> active']);
 
     it('keeps the status graph and the store within the merchant, replays deterministically, and re-issues idempotently', () => {
       const seen = new Set<string>();

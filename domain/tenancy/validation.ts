@@ -13,25 +13,18 @@ export const REASON_LENGTH_MAX = 500;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const controlCharacters = /[\u0000-\u001f\u007f]/;
 
-const isCleanText = (value: string, lengthMax: number): boolean =>
-  value.trim().length > 0 && value.length <= lengthMax && !controlCharacters.test(value);
+const isCleanText = (value: string, lengthMax: number): boolean => value.trim().length > 0 && value.length <= lengthMax && !controlCharacters.test(value);
 
 /** @example requireName(command.data.displayName, 'display name') */
 export function requireName(value: string, field: string): void {
   if (isCleanText(value, NAME_LENGTH_MAX)) return;
-  throw new TenancyError(
-    'tenancy.invalid_name',
-    `The ${field} must be 1 to ${NAME_LENGTH_MAX} characters, not blank, without control characters.`,
-  );
+  throw new TenancyError('tenancy.invalid_name', `The ${field} must be 1 to ${NAME_LENGTH_MAX} characters, not blank, without control characters.`);
 }
 
 /** @example requireReason(command.data.reason) */
 export function requireReason(value: string): void {
   if (isCleanText(value, REASON_LENGTH_MAX)) return;
-  throw new TenancyError(
-    'tenancy.invalid_reason',
-    `The reason must be 1 to ${REASON_LENGTH_MAX} characters, not blank, without control characters.`,
-  );
+  throw new TenancyError('tenancy.invalid_reason', `The reason must be 1 to ${REASON_LENGTH_MAX} characters, not blank, without control characters.`);
 }
 
 /**

@@ -9,22 +9,31 @@ import { ConfigError } from '../adapters/configError.js';
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).max(255).default('127.0.0.1'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).max(2_000).optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .max(2_000)
+    .optional(),
   LEDGER_DATA_DIR: z.string().min(1).max(4_096).default('data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
   KAFKA_BROKERS: z.string().max(2_000).optional(),
   EVENTSTORE_CONNECTION_STRING: z.string().max(2_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  LEDGER_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (256 bits)').optional(),
+  LEDGER_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (256 bits)')
+    .optional(),
   LEDGER_OPERATOR_SECRET: z.string().min(32).max(200).optional(),
   LEDGER_METRICS_ACCESS: z.enum(['staff', 'loopback']).default('staff'),
-  LEDGER_STUCK_PAYMENT_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(300),
+  LEDGER_STUCK_PAYMENT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(300),
 });
 
-export type DatabaseConfig =
-  | Readonly<{ kind: 'postgres'; url: string; poolSizeMax: number }>
-  | Readonly<{ kind: 'pglite'; dataDir: string }>;
+export type DatabaseConfig = Readonly<{ kind: 'postgres'; url: string; poolSizeMax: number }> | Readonly<{ kind: 'pglite'; dataDir: string }>;
 
 export type LedgerConfig = Readonly<{
   http: Readonly<{ host: string; port: number }>;
@@ -57,10 +66,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
   return {
     http: { host: env.HOST, port: env.PORT },
     database:
-      env.DATABASE_URL === undefined
-        ? { kind: 'pglite', dataDir: resolve(env.LEDGER_DATA_DIR) }
-        : { kind: 'postgres', url: env.DATABASE_URL, poolSizeMax: env.DATABASE_POOL_SIZE },
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0),
+      env.DATABASE_URL === undefined ? { kind: 'pglite', dataDir: resolve(env.LEDGER_DATA_DIR) } : { kind: 'postgres', url: env.DATABASE_URL, poolSizeMax: env.DATABASE_POOL_SIZE },
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '')
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter((broker) => broker.length > 0),
     eventStoreDbConnectionString: env.EVENTSTORE_CONNECTION_STRING,
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

@@ -65,9 +65,7 @@ export async function selectEventStore(config: LedgerConfig, client: SqlClient, 
   const esdb = await connectEventStoreDb(connectionString);
   const store = new EventStoreDbEventStore({ ...EVENTSTORE_DB_DEFAULTS, client: esdb, sql: client, onCompletionError });
   const keys = new PostgresIdempotencyStore({ client, ...IDEMPOTENCY_DEFAULTS });
-  const idempotency = new JournaledIdempotencyStore(keys, store.idempotencyJournal, (stream, events, expected) =>
-    store.append(stream, events, expected),
-  );
+  const idempotency = new JournaledIdempotencyStore(keys, store.idempotencyJournal, (stream, events, expected) => store.append(stream, events, expected));
   return {
     kind: 'eventstoredb',
     store,

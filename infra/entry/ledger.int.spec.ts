@@ -28,7 +28,11 @@ function captureLogs(): { lines: Record<string, unknown>[]; stream: Writable } {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      chunk.toString('utf8').split('\n').filter((line) => line.length > 0).forEach((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+      chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .forEach((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
       callback();
     },
   });

@@ -87,7 +87,11 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerProjectionRoutes(app, projections);
   registerAuditRoutes(app, { store, client });
-  const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: (error) => {
+  const stopPruning = startNoncePruning({
+    client,
+    now: context.now,
+    intervalMs: 60_000,
+    onError: (error) => {
       logger.warn({ err: error }, 'nonce pruning failed');
     },
   });
@@ -168,7 +172,8 @@ function startProjectionRuntime({ client, store, projectors, selected, logger }:
 function bootstrapOperatorSecret(config: LedgerConfig, logger: FastifyBaseLogger): string | undefined {
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
   const secret = operatorSecret({ dataDir, fromEnvironment: config.operatorSecret });
-  if (secret === undefined) logger.info('no bootstrap operator secret: set LEDGER_OPERATOR_SECRET (32-200 characters) to enable X-Operator-Secret, or use an operator staff credential');
+  if (secret === undefined)
+    logger.info('no bootstrap operator secret: set LEDGER_OPERATOR_SECRET (32-200 characters) to enable X-Operator-Secret, or use an operator staff credential');
   return secret;
 }
 
@@ -177,7 +182,10 @@ async function openDatabase(config: LedgerConfig, logger: FastifyBaseLogger): Pr
   if (database.kind === 'pglite') {
     // The first start creates the cluster (tens of seconds on a slow disk): say so, not silence.
     const first = !existsSync(join(database.dataDir, 'PG_VERSION'));
-    logger.info({ dataDir: database.dataDir }, `${first ? 'initialising' : 'opening'} the embedded database in ${database.dataDir}${first ? ' (first start: this takes a while)' : ''} …`);
+    logger.info(
+      { dataDir: database.dataDir },
+      `${first ? 'initialising' : 'opening'} the embedded database in ${database.dataDir}${first ? ' (first start: this takes a while)' : ''} …`,
+    );
     return createPgliteClient(database.dataDir, {
       onPermissionsFixed: (fixedPaths) => {
         logger.warn(

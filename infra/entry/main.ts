@@ -42,15 +42,18 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     timer.unref();
-    ledger.close().then(shutdownTracing).then(
-      () => {
-        logger.info('stopped');
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exitCode = 1;
-      },
-    );
+    ledger
+      .close()
+      .then(shutdownTracing)
+      .then(
+        () => {
+          logger.info('stopped');
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exitCode = 1;
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

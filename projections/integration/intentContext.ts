@@ -21,7 +21,10 @@ export type IntentContext = Readonly<{
 /** A non-creation event arrived for an intent whose context is unknown (the relay must load it first). */
 export class MissingIntentContextError extends Error {
   override readonly name = 'MissingIntentContextError';
-  constructor(readonly paymentIntentId: string, readonly eventType: string) {
+  constructor(
+    readonly paymentIntentId: string,
+    readonly eventType: string,
+  ) {
     super(`no integration context for ${paymentIntentId} at ${eventType}: fold its earlier events first`);
   }
 }

@@ -32,7 +32,6 @@ export type SourceEvent = Readonly<{
   traceparent: string | null;
 }>;
 
-
 export type MappedEvent = Readonly<{
   /** The intent's context after this event. */
   context: IntentContext;
@@ -41,16 +40,22 @@ export type MappedEvent = Readonly<{
 
 type Envelope<Type extends PaymentIntegrationEvent['type']> = Pick<
   Extract<PaymentIntegrationEvent, { type: Type }>,
-  | 'id' | 'type' | 'schema_version' | 'occurred_at' | 'payment_intent_id' | 'client_reference_id' | 'client_partner_id'
-  | 'merchant_id' | 'store_id' | 'terminal_id' | 'mode' | 'provider' | 'currency'
+  | 'id'
+  | 'type'
+  | 'schema_version'
+  | 'occurred_at'
+  | 'payment_intent_id'
+  | 'client_reference_id'
+  | 'client_partner_id'
+  | 'merchant_id'
+  | 'store_id'
+  | 'terminal_id'
+  | 'mode'
+  | 'provider'
+  | 'currency'
 >;
 
-function envelope<Type extends PaymentIntegrationEvent['type']>(
-  type: Type,
-  source: SourceEvent,
-  context: IntentContext,
-  currency: Money['currency'],
-): Envelope<Type> {
+function envelope<Type extends PaymentIntegrationEvent['type']>(type: Type, source: SourceEvent, context: IntentContext, currency: Money['currency']): Envelope<Type> {
   const { data } = source.event;
   return {
     id: integrationEventId(source.id, type),

@@ -42,12 +42,7 @@ const envelope = {
 
 describe('mapPaymentIntentEvent', () => {
   it('cash: completed with tendered/change and the order reference; refunds carry this and the total amount', () => {
-    const events = decideAll([
-      c.create('manual', 1200, { clientReferenceId: 'order-42' }),
-      c.payCash(2000),
-      c.refund('re_1', 500),
-      c.refund('re_2', 700),
-    ]);
+    const events = decideAll([c.create('manual', 1200, { clientReferenceId: 'order-42' }), c.payCash(2000), c.refund('re_1', 500), c.refund('re_2', 700)]);
     const [completed, partial, full, ...rest] = published(events);
     expect(rest).toEqual([]);
     expect(completed).toEqual({
@@ -61,7 +56,16 @@ describe('mapPaymentIntentEvent', () => {
       amount: 1200,
       payment_method: { type: 'cash', tendered: 2000, change: 800 },
     });
-    expect(partial).toMatchObject({ type: 'payment.refunded.v1', refund_id: 're_1', amount_refunded: 500, total_refunded: 500, amount_received: 1200, refund_status: 'partial', payment_method_type: 'cash', client_reference_id: 'order-42' });
+    expect(partial).toMatchObject({
+      type: 'payment.refunded.v1',
+      refund_id: 're_1',
+      amount_refunded: 500,
+      total_refunded: 500,
+      amount_received: 1200,
+      refund_status: 'partial',
+      payment_method_type: 'cash',
+      client_reference_id: 'order-42',
+    });
     expect(full).toMatchObject({ type: 'payment.refunded.v1', refund_id: 're_2', amount_refunded: 700, total_refunded: 1200, refund_status: 'full' });
   });
 
@@ -90,7 +94,6 @@ describe('mapPaymentIntentEvent', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ type: 'payment.completed.v1', amount: 3000, payment_method: { type: 'card', brand: 'visa' } });
   });
-
 });
 
 describe('mapPaymentIntentEvent: QR, cancel, headers, missing context', () => {
@@ -105,7 +108,9 @@ describe('mapPaymentIntentEvent: QR, cancel, headers, missing context', () => {
 
   it('cancel and expiry are payment.canceled.v1 with their reason', () => {
     const canceled = published(decideAll([c.create('manual', 1000), c.cancel()]));
-    expect(canceled).toEqual([expect.objectContaining({ type: 'payment.canceled.v1', amount: 1000, cancellation_reason: 'requested_by_customer', status_before: 'pending', amount_released: 0 })]);
+    expect(canceled).toEqual([
+      expect.objectContaining({ type: 'payment.canceled.v1', amount: 1000, cancellation_reason: 'requested_by_customer', status_before: 'pending', amount_released: 0 }),
+    ]);
     const expired = published(decideAll([c.create('manual', 1000), c.expire('2025-06-01T11:00:00.000Z')]));
     expect(expired).toEqual([expect.objectContaining({ type: 'payment.canceled.v1', cancellation_reason: 'expired', occurred_at: '2025-06-01T11:00:00.000Z' })]);
   });

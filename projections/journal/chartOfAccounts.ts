@@ -41,10 +41,7 @@ export type Account = Readonly<{
 export const CARD_ACQUIRER = 'card';
 
 /** How money moved, which picks the accounts: the till, the card acquirer, or a QR provider. */
-export type Channel =
-  | Readonly<{ kind: 'cash' }>
-  | Readonly<{ kind: 'card'; acquirer: string }>
-  | Readonly<{ kind: 'pgw'; provider: string }>;
+export type Channel = Readonly<{ kind: 'cash' }> | Readonly<{ kind: 'card'; acquirer: string }> | Readonly<{ kind: 'pgw'; provider: string }>;
 
 /** Thrown for an event the chart cannot place (a QR intent without a provider): the projection stops. */
 export class UnpostableEventError extends Error {
@@ -134,7 +131,13 @@ export function sales(context: PaymentIntentContext, channel: Channel): Account 
 
 /** 4190 `…:refunds:{cash|card:{a}|pgw:{p}}` — refunds issued (contra-revenue). */
 export function refunds(context: PaymentIntentContext, channel: Channel): Account {
-  return { path: `${storePrefix(context)}:refunds:${channelSegment(channel)}`, code: ACCOUNT_CODES.refunds, type: 'contra_revenue', normalSide: 'debit', owner: storeOwner(context) };
+  return {
+    path: `${storePrefix(context)}:refunds:${channelSegment(channel)}`,
+    code: ACCOUNT_CODES.refunds,
+    type: 'contra_revenue',
+    normalSide: 'debit',
+    owner: storeOwner(context),
+  };
 }
 
 /** 2900 `…:suspense:{p|a}` — money taken that is not a sale, awaiting compensation. */
@@ -154,5 +157,11 @@ export function inputConsumptionTax(context: PaymentIntentContext): Account {
 
 /** 2100 `m:{m}:fees_payable:{p|a}` — accrued fees, netted at settlement. */
 export function feesPayable(context: PaymentIntentContext, channel: NonCashChannel): Account {
-  return { path: `m:${context.merchantId}:fees_payable:${counterpartyOf(channel)}`, code: ACCOUNT_CODES.feesPayable, type: 'liability', normalSide: 'credit', owner: merchantOwner(context) };
+  return {
+    path: `m:${context.merchantId}:fees_payable:${counterpartyOf(channel)}`,
+    code: ACCOUNT_CODES.feesPayable,
+    type: 'liability',
+    normalSide: 'credit',
+    owner: merchantOwner(context),
+  };
 }

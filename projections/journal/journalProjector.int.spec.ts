@@ -72,7 +72,14 @@ describe('journal projector', () => {
     const book = new JournalBook(JOURNAL_LOG_FEES);
     for (const event of log) if (paymentIntentCodec.owns(event.stream)) book.post(paymentIntentCodec.decode(event), event.id);
     const expected = [...book.balances().values()]
-      .map(({ account, currency, balances }) => ({ account: account.path, currency, posted_debits: `${balances.postedDebits}`, posted_credits: `${balances.postedCredits}`, pending_debits: `${balances.pendingDebits}`, pending_credits: `${balances.pendingCredits}` }))
+      .map(({ account, currency, balances }) => ({
+        account: account.path,
+        currency,
+        posted_debits: `${balances.postedDebits}`,
+        posted_credits: `${balances.postedCredits}`,
+        pending_debits: `${balances.pendingDebits}`,
+        pending_credits: `${balances.pendingCredits}`,
+      }))
       .sort((left, right) => (left.account < right.account ? -1 : 1));
     expect(accounts).toEqual(expected);
     expect(accounts.length).toBeGreaterThan(10);
@@ -83,7 +90,7 @@ describe('journal projector', () => {
     expect(counts).toEqual({ entries: book.entries.length, fees: book.entries.filter((entry) => entry.code === 3001).length, holds_open: 0 });
   });
 
-  it('dates entries by the store\'s business day (05:00 cut-off in Tokyo) and keeps the fees of the store\'s configuration', async () => {
+  it("dates entries by the store's business day (05:00 cut-off in Tokyo) and keeps the fees of the store's configuration", async () => {
     const target = await sandbox();
     await target.apply(log);
     const dates = await target.query<{ occurred_at: string; business_date: string }>(
@@ -99,7 +106,11 @@ describe('journal projector', () => {
          FROM journal_entries e JOIN journal_postings p USING (entry_id)
         WHERE e.code = 3001 AND (e.metadata->>'fee_base_minor')::int = 8000 GROUP BY e.entry_id LIMIT 1`,
     );
-    expect(captured[0]?.postings.map((line) => line.replace(/^m:mer_\w+:/, ''))).toEqual(['fees:mdr:paypay debit 128', 'tax:input_consumption debit 13', 'fees_payable:paypay credit 141']);
+    expect(captured[0]?.postings.map((line) => line.replace(/^m:mer_\w+:/, ''))).toEqual([
+      'fees:mdr:paypay debit 128',
+      'tax:input_consumption debit 13',
+      'fees_payable:paypay credit 141',
+    ]);
   });
 
   it('a rebuild in a fresh schema gives the same rows, and re-applying a batch changes nothing', async () => {
@@ -146,7 +157,9 @@ describe('journal projector', () => {
         const decoded = paymentIntentCodec.decode(event);
         if (decoded.data.occurredAt <= until) journal.post(decoded, event.id);
       }
-      return [...journal.balances().values()].filter(({ account }) => account.path.endsWith(':cash:drawer')).map(({ account, balances }) => ({ account: account.path, posted: `${balances.postedDebits - balances.postedCredits}` }));
+      return [...journal.balances().values()]
+        .filter(({ account }) => account.path.endsWith(':cash:drawer'))
+        .map(({ account, balances }) => ({ account: account.path, posted: `${balances.postedDebits - balances.postedCredits}` }));
     };
     expect(await asOf('2025-06-01T00:00:00.000Z')).toEqual([]);
     expect(await asOf('2025-06-01T12:00:00.000Z')).toEqual(book('2025-06-01T12:00:00.000Z'));

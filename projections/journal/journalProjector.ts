@@ -80,17 +80,42 @@ function unnestColumns(alias: string, columns: readonly (readonly [name: string,
 }
 
 const ENTRY_COLUMNS = [
-  ['entry_id', 'uuid'], ['event_id', 'uuid'], ['entry_index', 'smallint'], ['log_commit', 'bigint'], ['log_prepare', 'bigint'],
-  ['code', 'integer'], ['kind', 'text'], ['hold_key', 'text'], ['payment_intent_id', 'text'], ['client_partner_id', 'text'],
-  ['merchant_id', 'text'], ['store_id', 'text'], ['occurred_at', 'timestamptz'], ['business_date', 'date'], ['metadata', 'jsonb'],
+  ['entry_id', 'uuid'],
+  ['event_id', 'uuid'],
+  ['entry_index', 'smallint'],
+  ['log_commit', 'bigint'],
+  ['log_prepare', 'bigint'],
+  ['code', 'integer'],
+  ['kind', 'text'],
+  ['hold_key', 'text'],
+  ['payment_intent_id', 'text'],
+  ['client_partner_id', 'text'],
+  ['merchant_id', 'text'],
+  ['store_id', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['business_date', 'date'],
+  ['metadata', 'jsonb'],
 ] as const;
 const POSTING_COLUMNS = [
-  ['entry_id', 'uuid'], ['leg', 'smallint'], ['posting_id', 'uuid'], ['account', 'text'], ['direction', 'text'], ['effect', 'text'],
-  ['amount', 'bigint'], ['currency', 'text'], ['occurred_at', 'timestamptz'],
+  ['entry_id', 'uuid'],
+  ['leg', 'smallint'],
+  ['posting_id', 'uuid'],
+  ['account', 'text'],
+  ['direction', 'text'],
+  ['effect', 'text'],
+  ['amount', 'bigint'],
+  ['currency', 'text'],
+  ['occurred_at', 'timestamptz'],
 ] as const;
 const ACCOUNT_COLUMNS = [
-  ['account', 'text'], ['currency', 'text'], ['client_partner_id', 'text'], ['merchant_id', 'text'], ['store_id', 'text'],
-  ['code', 'text'], ['type', 'text'], ['normal_side', 'text'],
+  ['account', 'text'],
+  ['currency', 'text'],
+  ['client_partner_id', 'text'],
+  ['merchant_id', 'text'],
+  ['store_id', 'text'],
+  ['code', 'text'],
+  ['type', 'text'],
+  ['normal_side', 'text'],
 ] as const;
 
 const WRITE_ENTRIES = `WITH entries_inserted AS (
@@ -145,8 +170,21 @@ async function writeEntries(sql: ProjectionSql, entries: readonly PositionedEntr
   const accountsSeen = new Set<string>();
   for (const { entry, commit, prepare } of entries) {
     push(entryArrays, [
-      entry.entryId, entry.eventId, entry.entryIndex, commit, prepare, entry.code, entry.kind, entry.holdKey, entry.paymentIntentId,
-      entry.clientPartnerId, entry.merchantId, entry.storeId, entry.occurredAt, entry.businessDate, JSON.stringify(entry.metadata),
+      entry.entryId,
+      entry.eventId,
+      entry.entryIndex,
+      commit,
+      prepare,
+      entry.code,
+      entry.kind,
+      entry.holdKey,
+      entry.paymentIntentId,
+      entry.clientPartnerId,
+      entry.merchantId,
+      entry.storeId,
+      entry.occurredAt,
+      entry.businessDate,
+      JSON.stringify(entry.metadata),
     ]);
     for (const posting of entry.postings) {
       const { account, currency } = posting;
@@ -162,9 +200,18 @@ async function writeEntries(sql: ProjectionSql, entries: readonly PositionedEntr
 }
 
 const HOLD_COLUMNS = [
-  ['hold_key', 'text'], ['kind', 'text'], ['payment_intent_id', 'text'], ['amount', 'bigint'], ['currency', 'text'], ['status', 'text'],
-  ['amount_posted', 'bigint'], ['pending_entry_id', 'uuid'], ['resolving_entry_id', 'uuid'], ['resolved_by_event_id', 'uuid'],
-  ['created_at', 'timestamptz'], ['resolved_at', 'timestamptz'],
+  ['hold_key', 'text'],
+  ['kind', 'text'],
+  ['payment_intent_id', 'text'],
+  ['amount', 'bigint'],
+  ['currency', 'text'],
+  ['status', 'text'],
+  ['amount_posted', 'bigint'],
+  ['pending_entry_id', 'uuid'],
+  ['resolving_entry_id', 'uuid'],
+  ['resolved_by_event_id', 'uuid'],
+  ['created_at', 'timestamptz'],
+  ['resolved_at', 'timestamptz'],
 ] as const;
 
 const WRITE_HOLDS = `INSERT INTO journal_holds (${HOLD_COLUMNS.map(([name]) => name).join(', ')})
@@ -178,8 +225,18 @@ async function writeHolds(sql: ProjectionSql, holds: readonly Hold[]): Promise<v
   const arrays = columnArrays(HOLD_COLUMNS);
   for (const hold of holds) {
     push(arrays, [
-      hold.holdKey, hold.kind, hold.paymentIntentId, hold.amountMinor, hold.currency, hold.status, hold.amountPostedMinor,
-      hold.pendingEntryId, hold.resolvingEntryId, hold.resolvedByEventId, hold.createdAt, hold.resolvedAt,
+      hold.holdKey,
+      hold.kind,
+      hold.paymentIntentId,
+      hold.amountMinor,
+      hold.currency,
+      hold.status,
+      hold.amountPostedMinor,
+      hold.pendingEntryId,
+      hold.resolvingEntryId,
+      hold.resolvedByEventId,
+      hold.createdAt,
+      hold.resolvedAt,
     ]);
   }
   await sql.query(WRITE_HOLDS, arrays);

@@ -116,7 +116,9 @@ describe('posting rules over random intent histories', () => {
   });
 
   it('a capture of any part of any hold posts exactly that part, accrues the fee on it, and clears the hold', () => {
-    const captures = fc.integer({ min: 1, max: 5_000_000 }).chain((held) => fc.tuple(fc.constant(held), fc.integer({ min: 1, max: held }), fc.constantFrom(cardAuthOnly, qrPreAuth)));
+    const captures = fc
+      .integer({ min: 1, max: 5_000_000 })
+      .chain((held) => fc.tuple(fc.constant(held), fc.integer({ min: 1, max: held }), fc.constantFrom(cardAuthOnly, qrPreAuth)));
     fc.assert(
       fc.property(captures, ([held, captured, setup]) => {
         const c = commandsFor(setup);

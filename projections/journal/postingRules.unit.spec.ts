@@ -78,9 +78,17 @@ describe('sales', () => {
     expect(given(history, sale, new JournalBook({ paypay: { ...jpyFees(16_000), currency: 'USD' } })).entries.map((entry) => entry.code)).toEqual([1003]);
     expect(given(history, sale, new JournalBook({ paypay: jpyFees(0) })).entries.map((entry) => entry.code)).toEqual([1003]);
     // ¥10,000 at 3.24 % + ¥10 = 324 + 10 = 334; tax 33.4 → 33.
-    expect(show(given(history, sale, new JournalBook({ paypay: jpyFees(32_400, 10) })).entries)[1]!.postings).toEqual(['Dr m:mer_01:fees:mdr:paypay 334', 'Dr m:mer_01:tax:input_consumption 33', 'Cr m:mer_01:fees_payable:paypay 367']);
+    expect(show(given(history, sale, new JournalBook({ paypay: jpyFees(32_400, 10) })).entries)[1]!.postings).toEqual([
+      'Dr m:mer_01:fees:mdr:paypay 334',
+      'Dr m:mer_01:tax:input_consumption 33',
+      'Cr m:mer_01:fees_payable:paypay 367',
+    ]);
     // ¥3 at 1.60 % rounds to 0 and only the ¥1 fixed fee remains; its tax 0.1 rounds to 0: no tax leg.
-    expect(show(given([qrIntent.create({ amount: yen(3) }), qrIntent.confirm()], [qrIntent.providerResult(succeeded(yen(3)))], new JournalBook({ paypay: jpyFees(16_000, 1) })).entries)[1]!.postings).toEqual(['Dr m:mer_01:fees:mdr:paypay 1', 'Cr m:mer_01:fees_payable:paypay 1']);
+    expect(
+      show(
+        given([qrIntent.create({ amount: yen(3) }), qrIntent.confirm()], [qrIntent.providerResult(succeeded(yen(3)))], new JournalBook({ paypay: jpyFees(16_000, 1) })).entries,
+      )[1]!.postings,
+    ).toEqual(['Dr m:mer_01:fees:mdr:paypay 1', 'Cr m:mer_01:fees_payable:paypay 1']);
   });
 
   it('cash payments never accrue fees, whatever is configured', () => {
@@ -89,7 +97,10 @@ describe('sales', () => {
   });
 
   it('events that move no money post nothing', () => {
-    const { entries } = given([], [created(cardIntent), cardIntent.confirm(), cardIntent.cardResult(declined), cardIntent.confirm('att_2'), cardIntent.cardResult({ outcome: 'unknown' }, 'att_2')]);
+    const { entries } = given(
+      [],
+      [created(cardIntent), cardIntent.confirm(), cardIntent.cardResult(declined), cardIntent.confirm('att_2'), cardIntent.cardResult({ outcome: 'unknown' }, 'att_2')],
+    );
     expect(entries).toEqual([]);
   });
 });
@@ -99,8 +110,12 @@ describe('authorizations (two-phase)', () => {
 
   it('an authorization is a 1010 PENDING hold Dr recv / Cr sales', () => {
     const { entries, book } = given(authorizedQr.slice(0, 2), authorizedQr.slice(2));
-    expect(show(entries)).toEqual([{ code: 1010, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 10000 pending', 'Cr m:mer_01:s:str_01:sales:pgw:paypay 10000 pending'] }]);
-    expect(book.holdList()).toMatchObject([{ holdKey: holdKeyOf.authorization('pi_01', 'att_1'), kind: 'authorization', amountMinor: 10_000, status: 'pending', pendingEntryId: entries[0]!.entryId }]);
+    expect(show(entries)).toEqual([
+      { code: 1010, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 10000 pending', 'Cr m:mer_01:s:str_01:sales:pgw:paypay 10000 pending'] },
+    ]);
+    expect(book.holdList()).toMatchObject([
+      { holdKey: holdKeyOf.authorization('pi_01', 'att_1'), kind: 'authorization', amountMinor: 10_000, status: 'pending', pendingEntryId: entries[0]!.entryId },
+    ]);
   });
 
   it('a partial capture of ¥8,000 posts 8,000 (the 10,000 reservation returns) and accrues 128 + 13 on it', () => {
@@ -125,7 +140,9 @@ describe('authorizations (two-phase)', () => {
   it('a cancel voids the card hold with 1012 (no posted effect)', () => {
     const history = [created(cardAuth), cardAuth.confirm(), cardAuth.cardResult(approved(ten, '2025-06-08T10:00:00.000Z'))];
     const { entries, book } = given(history, [cardAuth.cancel()]);
-    expect(show(entries)).toEqual([{ code: 1012, kind: 'void_pending', postings: ['Dr m:mer_01:s:str_01:recv:card:card 10000 pending_released', 'Cr m:mer_01:s:str_01:sales:card:card 10000 pending_released'] }]);
+    expect(show(entries)).toEqual([
+      { code: 1012, kind: 'void_pending', postings: ['Dr m:mer_01:s:str_01:recv:card:card 10000 pending_released', 'Cr m:mer_01:s:str_01:sales:card:card 10000 pending_released'] },
+    ]);
     expect(book.holdList()).toMatchObject([{ status: 'voided', amountPostedMinor: 0 }]);
     for (const { balances } of book.balances().values()) expect(balances).toEqual({ postedDebits: 0, postedCredits: 0, pendingDebits: 0, pendingCredits: 0 });
   });
@@ -145,7 +162,9 @@ describe('refunds', () => {
 
   it('QR ¥3,000: 2001 PENDING Dr refunds / Cr recv at request; posted in full on success; no fee reversal', () => {
     const requested = given(paidQr, [qrIntent.refund('re_1', yen(3_000))]);
-    expect(show(requested.entries)).toEqual([{ code: 2001, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:refunds:pgw:paypay 3000 pending', 'Cr m:mer_01:s:str_01:recv:pgw:paypay 3000 pending'] }]);
+    expect(show(requested.entries)).toEqual([
+      { code: 2001, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:refunds:pgw:paypay 3000 pending', 'Cr m:mer_01:s:str_01:recv:pgw:paypay 3000 pending'] },
+    ]);
     expect(requested.entries[0]!.metadata).toMatchObject({ refund_id: 're_1', fee_refund_policy: 'none' });
     const { entries } = given([...paidQr, qrIntent.refund('re_1', yen(3_000))], [qrIntent.refundResult('re_1', { outcome: 'succeeded', providerRefundId: 'prf_1' })]);
     expect(show(entries)).toEqual([
@@ -163,8 +182,17 @@ describe('refunds', () => {
   });
 
   it('a definitive refund failure voids the pending refund', () => {
-    const { entries, book } = given([...paidQr, qrIntent.refund('re_1', yen(3_000))], [qrIntent.refundResult('re_1', { outcome: 'failed', failureReason: 'REFUND_WINDOW_EXCEED' })]);
-    expect(show(entries)).toEqual([{ code: 2001, kind: 'void_pending', postings: ['Dr m:mer_01:s:str_01:refunds:pgw:paypay 3000 pending_released', 'Cr m:mer_01:s:str_01:recv:pgw:paypay 3000 pending_released'] }]);
+    const { entries, book } = given(
+      [...paidQr, qrIntent.refund('re_1', yen(3_000))],
+      [qrIntent.refundResult('re_1', { outcome: 'failed', failureReason: 'REFUND_WINDOW_EXCEED' })],
+    );
+    expect(show(entries)).toEqual([
+      {
+        code: 2001,
+        kind: 'void_pending',
+        postings: ['Dr m:mer_01:s:str_01:refunds:pgw:paypay 3000 pending_released', 'Cr m:mer_01:s:str_01:recv:pgw:paypay 3000 pending_released'],
+      },
+    ]);
     expect(book.holdList().find((hold) => hold.kind === 'refund')).toMatchObject({ status: 'voided' });
   });
 
@@ -201,9 +229,13 @@ describe('money taken that is not a sale', () => {
     const history = [created(qrAuth), qrAuth.confirm()];
     const mismatched = given(history, [qrAuth.providerResult(authorized(yen(9_000)))]);
     expect(mismatched.events.map((event) => event.type)).toEqual(['PaymentAttemptAmountMismatched']);
-    expect(show(mismatched.entries)).toEqual([{ code: 9001, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 9000 pending', 'Cr m:mer_01:s:str_01:suspense:paypay 9000 pending'] }]);
+    expect(show(mismatched.entries)).toEqual([
+      { code: 9001, kind: 'pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 9000 pending', 'Cr m:mer_01:s:str_01:suspense:paypay 9000 pending'] },
+    ]);
     const { entries, book } = given([...history, qrAuth.providerResult(authorized(yen(9_000)))], [qrAuth.compensate('att_1', 'authorization_voided')]);
-    expect(show(entries)).toEqual([{ code: 1012, kind: 'void_pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 9000 pending_released', 'Cr m:mer_01:s:str_01:suspense:paypay 9000 pending_released'] }]);
+    expect(show(entries)).toEqual([
+      { code: 1012, kind: 'void_pending', postings: ['Dr m:mer_01:s:str_01:recv:pgw:paypay 9000 pending_released', 'Cr m:mer_01:s:str_01:suspense:paypay 9000 pending_released'] },
+    ]);
     expect(book.holdList()).toMatchObject([{ kind: 'suspense', status: 'voided' }]);
   });
 });

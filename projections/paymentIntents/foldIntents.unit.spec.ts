@@ -80,7 +80,12 @@ describe('foldIntents', () => {
           const row = whole.get(`pi_${index}`);
           if (state.status === 'absent') throw new Error('every scenario creates its intent');
           expect(row?.state).toEqual(state);
-          expect(row).toMatchObject({ status: state.status, amount_received: state.amountReceived.amountMinor, amount_refunded: amountRefunded(state).amountMinor, stream_revision: events.length - 1 });
+          expect(row).toMatchObject({
+            status: state.status,
+            amount_received: state.amountReceived.amountMinor,
+            amount_refunded: amountRefunded(state).amountMinor,
+            stream_revision: events.length - 1,
+          });
         });
       }),
       { numRuns: 200 },

@@ -141,7 +141,13 @@ describe('one row per intent, equal to the domain fold of its events', () => {
     const eventByEvent = await sandbox();
     for (const event of log) await eventByEvent.apply([event]);
 
-    const expected = streams.map((events) => expectedRow(events.map((e) => ({ type: e.type, data: e.data }) as PaymentIntentEvent), '2025-06-01', events.at(-1)!));
+    const expected = streams.map((events) =>
+      expectedRow(
+        events.map((e) => ({ type: e.type, data: e.data }) as PaymentIntentEvent),
+        '2025-06-01',
+        events.at(-1)!,
+      ),
+    );
     expect(await rowsOf(whole)).toEqual(expected);
     expect(await eventByEvent.query(DUMP)).toEqual(await whole.query(DUMP));
 
@@ -156,7 +162,13 @@ describe('one row per intent, equal to the domain fold of its events', () => {
       'QR success after cancel, compensated': 'canceled',
     });
     const [cashRow, cardRow, captured, qrRow, , , late] = expected;
-    expect([cashRow!.amount_refunded, cardRow!.amount_refunded, captured!.amount_received, qrRow!.amount_refunded, late!.amount_received]).toEqual(['300', '1100', '800', '200', '0']);
+    expect([cashRow!.amount_refunded, cardRow!.amount_refunded, captured!.amount_received, qrRow!.amount_refunded, late!.amount_received]).toEqual([
+      '300',
+      '1100',
+      '800',
+      '200',
+      '0',
+    ]);
   });
 
   it('skips a replayed batch: nothing moves twice', async () => {
@@ -196,7 +208,12 @@ describe('business date', () => {
   const cutoffChanged = (storeId: string) =>
     recorded(
       `Store-${storeId}`,
-      [{ type: 'StoreBusinessDayChanged', data: { storeId, timeZone: 'Asia/Tokyo', cutoffMinutes: 0, effectiveFromBusinessDate: '2025-05-20', changedAt: '2025-05-19T00:00:00.000Z' } }],
+      [
+        {
+          type: 'StoreBusinessDayChanged',
+          data: { storeId, timeZone: 'Asia/Tokyo', cutoffMinutes: 0, effectiveFromBusinessDate: '2025-05-20', changedAt: '2025-05-19T00:00:00.000Z' },
+        },
+      ],
       1,
     );
   /** 03:30 JST on 2025-06-02: business date 2025-06-01 with a 04:00 cut-off, 2025-06-02 with none. */
@@ -207,7 +224,9 @@ describe('business date', () => {
     return stream(intent(id, [create, c.confirmCash(price, 'att_1', lateNight), c.refund('rf_1', yen(100), 'requested_by_customer', lateNight)], storeId));
   };
   const businessDates = async (box: ProjectionSandbox) =>
-    Object.fromEntries((await box.query<{ id: string; business_date: string }>('SELECT id, business_date FROM payment_intents ORDER BY id')).map((row) => [row.id, row.business_date]));
+    Object.fromEntries(
+      (await box.query<{ id: string; business_date: string }>('SELECT id, business_date FROM payment_intents ORDER BY id')).map((row) => [row.id, row.business_date]),
+    );
 
   it('uses the store cut-off (04:00) whether the store opened in an earlier batch or earlier in the same batch; an unknown store is Tokyo, 00:00', async () => {
     const box = await sandbox();

@@ -20,14 +20,7 @@
  * (domain/fees): a config applies only to payments in its currency.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import type {
-  CashPaymentReceived,
-  PaymentAttemptSucceeded,
-  PaymentIntentCaptured,
-  PaymentIntentEvent,
-  PaymentMode,
-  RefundSucceeded,
-} from '../../domain/paymentIntent/index.js';
+import type { CashPaymentReceived, PaymentAttemptSucceeded, PaymentIntentCaptured, PaymentIntentEvent, PaymentMode, RefundSucceeded } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
 import { paymentIntentCodec } from '../../schemas/events/index.js';
 import type { TenancyReference } from '../tenancyReference/index.js';

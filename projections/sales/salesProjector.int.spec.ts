@@ -90,9 +90,7 @@ describe('sales projection', () => {
       ...decideAll([c(8).create('external', 2_000, { captureMethod: 'manual' }), c(8).confirm('card'), c(8).cardApproved(2_000, 'att_1', 'visa', expiresLater)]),
     ];
     expect(payments.map((event) => event.type)).toContain('PaymentAttemptSucceededAfterCancel');
-    await box.apply(
-      eventLog([storeOpened(storeId, merchantId), providerConfigured(storeId, 'card', 30_000), providerConfigured(storeId, 'paypay', 16_000), ...payments]),
-    );
+    await box.apply(eventLog([storeOpened(storeId, merchantId), providerConfigured(storeId, 'card', 30_000), providerConfigured(storeId, 'paypay', 16_000), ...payments]));
     const date = '2025-06-01';
     expect(await salesRows(box)).toEqual([
       row({ business_date: date, mode: 'external', provider: 'card', payment_count: 3, gross: 23_000, net: 23_000, fees: 330 + 264 + 165 }),
@@ -118,7 +116,10 @@ describe('sales projection', () => {
       qr2.refund('re_q1', 1_000),
       qr2.refund('re_q2', 500),
       qr4.refundSucceeded('re_q1'),
-      { type: 'ReportRefundResult', data: { paymentIntentId: qrIds.paymentIntentId, now: '2025-06-04T03:00:00.000Z', refundId: 're_q2', result: { outcome: 'failed', failureReason: 'declined' } } },
+      {
+        type: 'ReportRefundResult',
+        data: { paymentIntentId: qrIds.paymentIntentId, now: '2025-06-04T03:00:00.000Z', refundId: 're_q2', result: { outcome: 'failed', failureReason: 'declined' } },
+      },
     ]);
     expect(qrEvents.map((event) => event.type)).toContain('RefundFailed');
     await box.apply(eventLog([...cash, ...qrEvents]));
@@ -183,29 +184,35 @@ describe('sales projection', () => {
     const histories = fc.array(scenarios, { minLength: 1, maxLength: 6 });
     const permille = fc.integer({ min: 0, max: 1000 });
     await fc.assert(
-      fc.asyncProperty(histories, fc.integer({ min: 5, max: 25 }), fc.array(permille, { minLength: 1, maxLength: 6 }), permille, async (drawn, busyIntents, cutsPermille, feeChangePermille) => {
-        // Random histories of single intents (every path, sparse) and a busy day at one store (dense rows).
-        const intents = [
-          ...drawn.map((scenario, index) => run(scenario).events.map((event) => ({ ...event, data: { ...event.data, paymentIntentId: `pi_${index}` } }) as PaymentIntentEvent)),
-          ...Array.from({ length: busyIntents }, (_, n) => typicalIntent(n, noon, 9)),
-        ];
-        const payments = roundRobin(intents);
-        const items: LogItem[] = [...tenancy, ...payments];
-        items.splice(tenancy.length + Math.floor((feeChangePermille * payments.length) / 1000), 0, feesUpdated(busy.storeId, 'paypay', 19_800, 1));
-        const events = eventLog(items);
-        const cuts = cutsPermille.map((cut) => Math.floor((cut * events.length) / 1000));
-        for (const box of [whole, split]) await box.query('TRUNCATE sales_daily, tenancy_store, tenancy_provider_fees');
-        await whole.apply(events);
-        for (const batch of splitAt(events, cuts)) await split.apply(batch);
-        expect(await dump(split)).toEqual(await dump(whole));
-        const grossExpected = payments.reduce((sum, event) => {
-          if (event.type === 'CashPaymentReceived' || event.type === 'PaymentAttemptSucceeded') return sum + event.data.amount.amountMinor;
-          if (event.type === 'PaymentIntentCaptured') return sum + event.data.amountCaptured.amountMinor;
-          return sum;
-        }, 0);
-        const [totals] = await split.query<{ gross: number }>('SELECT coalesce(sum(gross), 0)::int AS gross FROM sales_daily');
-        expect(totals?.gross).toBe(grossExpected);
-      }),
+      fc.asyncProperty(
+        histories,
+        fc.integer({ min: 5, max: 25 }),
+        fc.array(permille, { minLength: 1, maxLength: 6 }),
+        permille,
+        async (drawn, busyIntents, cutsPermille, feeChangePermille) => {
+          // Random histories of single intents (every path, sparse) and a busy day at one store (dense rows).
+          const intents = [
+            ...drawn.map((scenario, index) => run(scenario).events.map((event) => ({ ...event, data: { ...event.data, paymentIntentId: `pi_${index}` } }) as PaymentIntentEvent)),
+            ...Array.from({ length: busyIntents }, (_, n) => typicalIntent(n, noon, 9)),
+          ];
+          const payments = roundRobin(intents);
+          const items: LogItem[] = [...tenancy, ...payments];
+          items.splice(tenancy.length + Math.floor((feeChangePermille * payments.length) / 1000), 0, feesUpdated(busy.storeId, 'paypay', 19_800, 1));
+          const events = eventLog(items);
+          const cuts = cutsPermille.map((cut) => Math.floor((cut * events.length) / 1000));
+          for (const box of [whole, split]) await box.query('TRUNCATE sales_daily, tenancy_store, tenancy_provider_fees');
+          await whole.apply(events);
+          for (const batch of splitAt(events, cuts)) await split.apply(batch);
+          expect(await dump(split)).toEqual(await dump(whole));
+          const grossExpected = payments.reduce((sum, event) => {
+            if (event.type === 'CashPaymentReceived' || event.type === 'PaymentAttemptSucceeded') return sum + event.data.amount.amountMinor;
+            if (event.type === 'PaymentIntentCaptured') return sum + event.data.amountCaptured.amountMinor;
+            return sum;
+          }, 0);
+          const [totals] = await split.query<{ gross: number }>('SELECT coalesce(sum(gross), 0)::int AS gross FROM sales_daily');
+          expect(totals?.gross).toBe(grossExpected);
+        },
+      ),
       { numRuns: 12 },
     );
   });

@@ -60,8 +60,7 @@ type SalesDelta = {
   net: number;
 };
 
-const rowKey = (m: MoneyMovement): string =>
-  [m.clientPartnerId, m.merchantId, m.businessDate, m.storeId, m.terminalId, m.mode, m.provider, m.currency].join('\t');
+const rowKey = (m: MoneyMovement): string => [m.clientPartnerId, m.merchantId, m.businessDate, m.storeId, m.terminalId, m.mode, m.provider, m.currency].join('\t');
 
 function addMovement(deltas: Map<string, SalesDelta>, movement: MoneyMovement): void {
   const key = rowKey(movement);

@@ -34,9 +34,7 @@ export type SettlementDay = DayKey & {
 
 export type SettlementBatchRecord = DayKey & Readonly<{ batch_id: string; closed_at: string }>;
 
-export type SettlementAction =
-  | Readonly<{ kind: 'movement'; movement: MoneyMovement }>
-  | Readonly<{ kind: 'close'; batch: SettlementBatchRecord }>;
+export type SettlementAction = Readonly<{ kind: 'movement'; movement: MoneyMovement }> | Readonly<{ kind: 'close'; batch: SettlementBatchRecord }>;
 
 export const zeroTotals = (): Totals => ({ payment_count: 0, gross: 0, refund_count: 0, refunds: 0, fees: 0, net: 0 });
 

@@ -54,7 +54,16 @@ const totals = (payment_count: number, gross: number, refund_count: number, refu
   fees,
   net: gross - refunds - fees,
 });
-const open = { batch_id: null, closed_at: null, closed_payment_count: null, closed_gross: null, closed_refund_count: null, closed_refunds: null, closed_fees: null, closed_net: null };
+const open = {
+  batch_id: null,
+  closed_at: null,
+  closed_payment_count: null,
+  closed_gross: null,
+  closed_refund_count: null,
+  closed_refunds: null,
+  closed_fees: null,
+  closed_net: null,
+};
 const frozen = (batch: LogItem, snapshot: ReturnType<typeof totals>) => {
   const data = ('stream' in batch ? batch.event.data : {}) as { batchId: string; closedAt: string };
   return {
@@ -83,8 +92,7 @@ const qrSaleCommands = (ids: IntentIds, at: string, amount: number): PaymentInte
 };
 const qrSale = (ids: IntentIds, at: string, amount: number) => decideAll(qrSaleCommands(ids, at, amount));
 /** The events `more` adds to the history `before` of one intent. */
-const continued = (before: readonly PaymentIntentCommand[], more: readonly PaymentIntentCommand[]) =>
-  decideAll([...before, ...more]).slice(decideAll(before).length);
+const continued = (before: readonly PaymentIntentCommand[], more: readonly PaymentIntentCommand[]) => decideAll([...before, ...more]).slice(decideAll(before).length);
 const cardSale = (ids: IntentIds, at: string, amount: number) => {
   const c = commandsFor(ids, at);
   return decideAll([c.create('external', amount), c.confirm('card'), c.cardApproved(amount)]);
@@ -145,9 +153,7 @@ describe('settlement projection', () => {
     expect(await days(box)).toEqual([]);
     expect(await box.query('SELECT count(*)::int AS n FROM settlement_batch')).toEqual([{ n: 1 }]);
     await box.apply(eventLog([...cardSale(ids(1), noon, 1_000), secondClose]));
-    expect(await days(box)).toEqual([
-      { business_date: '2025-06-01', provider: 'card', currency: 'JPY', ...totals(1, 1_000, 0, 0, 33), ...frozen(close, totals(0, 0, 0, 0, 0)) },
-    ]);
+    expect(await days(box)).toEqual([{ business_date: '2025-06-01', provider: 'card', currency: 'JPY', ...totals(1, 1_000, 0, 0, 33), ...frozen(close, totals(0, 0, 0, 0, 0)) }]);
   });
 
   it('gives identical tables for any split of the log into batches, closes included', async () => {
@@ -155,7 +161,9 @@ describe('settlement projection', () => {
     const split = await sandbox();
     const busy = intentIds(0, 9);
     const dates = ['2025-06-01', '2025-06-02'];
-    const closes = fc.array(fc.record({ at: fc.integer({ min: 0, max: 1000 }), provider: fc.constantFrom<ProviderCode>('card', 'paypay'), date: fc.constantFrom(...dates) }), { maxLength: 4 });
+    const closes = fc.array(fc.record({ at: fc.integer({ min: 0, max: 1000 }), provider: fc.constantFrom<ProviderCode>('card', 'paypay'), date: fc.constantFrom(...dates) }), {
+      maxLength: 4,
+    });
     const permille = fc.integer({ min: 0, max: 1000 });
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 5, max: 30 }), closes, fc.array(permille, { minLength: 1, maxLength: 6 }), async (intents, drawnCloses, cutsPermille) => {

@@ -14,15 +14,7 @@ import { settlementBatchCodec } from '../../schemas/events/index.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
 import { MONEY_MOVEMENT_EVENT_TYPES, NO_PROVIDER, moneyMovementOf } from '../sales/index.js';
 import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
-import {
-  SettlementWorkingSet,
-  dayKeyOf,
-  dayKeyText,
-  type DayKey,
-  type SettlementAction,
-  type SettlementDay,
-  type Totals,
-} from './settlementLedger.js';
+import { SettlementWorkingSet, dayKeyOf, dayKeyText, type DayKey, type SettlementAction, type SettlementDay, type Totals } from './settlementLedger.js';
 import { settlementTables, type SettlementBatchTable, type SettlementDayTable } from './settlementTables.js';
 
 import { SETTLEMENT_PROJECTION } from '../../schemas/readModels/settlement.js';

@@ -20,7 +20,6 @@ import type { ProviderFees, StoreEvent, StoreProviderConfigEvent } from '../../d
 import { storeCodec, storeProviderConfigCodec } from '../../schemas/events/index.js';
 import type { ProjectionSql } from '../runtime/projector.js';
 
-
 export const tenancyReferenceTables: readonly string[] = [
   `CREATE TABLE tenancy_store (
      store_id    text PRIMARY KEY,

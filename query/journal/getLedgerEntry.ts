@@ -26,7 +26,10 @@ export function registerGetLedgerEntry(app: FastifyInstance, dependencies: Journ
       const scope = queryScopeOf(request.principal);
       const entry = scope === undefined ? undefined : await findLedgerEntry(dependencies.readModels, scope, entryId);
       if (entry === undefined) {
-        return reply.code(404).type('application/problem+json').send(problem(404, 'ledger_entry.not_found', 'Not Found', `no ledger entry ${entryId}`));
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send(problem(404, 'ledger_entry.not_found', 'Not Found', `no ledger entry ${entryId}`));
       }
       return entry;
     },

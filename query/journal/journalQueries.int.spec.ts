@@ -31,7 +31,13 @@ const entriesQuery = (query: Partial<ListLedgerEntriesQuery>): ListLedgerEntries
 beforeAll(async () => {
   sandbox = await createProjectionSandbox(client, journalProjector);
   readModels = { db, servingSchema: () => Promise.resolve(sandbox.schema) };
-  const slices = [...tenancySlices(1), ...tenancySlices(2), ...paymentSlices(14, '2025-06-01T03:00:00.000Z', 1), ...paymentSlices(7, '2025-06-01T03:00:00.000Z', 2, 100), ...paymentSlices(7, '2025-06-02T03:00:00.000Z', 1, 14)];
+  const slices = [
+    ...tenancySlices(1),
+    ...tenancySlices(2),
+    ...paymentSlices(14, '2025-06-01T03:00:00.000Z', 1),
+    ...paymentSlices(7, '2025-06-01T03:00:00.000Z', 2, 100),
+    ...paymentSlices(7, '2025-06-02T03:00:00.000Z', 1, 14),
+  ];
   await sandbox.apply(slices.flatMap((slice) => recorded(slice.stream, slice.events)));
 });
 afterAll(async () => {
@@ -53,10 +59,24 @@ async function walk<Item extends { id: string }>(list: (startingAfter: string | 
 }
 
 describe('ledger accounts', () => {
-  it('a partner sees the merchant\'s store and merchant-level accounts, with balances on their normal side', async () => {
+  it("a partner sees the merchant's store and merchant-level accounts, with balances on their normal side", async () => {
     const { items } = await listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: tenant(1).merchantId }));
     const byPath = new Map(items.map((account) => [account.account.replace(/^m:mer_\w+?:(s:str_\w+?:)?/, ''), account]));
-    expect([...byPath.keys()].sort()).toEqual(['cash:drawer', 'fees:mdr:card', 'fees:mdr:paypay', 'fees_payable:card', 'fees_payable:paypay', 'recv:card:card', 'recv:pgw:paypay', 'refunds:cash', 'refunds:pgw:paypay', 'sales:card:card', 'sales:cash', 'sales:pgw:paypay', 'tax:input_consumption']);
+    expect([...byPath.keys()].sort()).toEqual([
+      'cash:drawer',
+      'fees:mdr:card',
+      'fees:mdr:paypay',
+      'fees_payable:card',
+      'fees_payable:paypay',
+      'recv:card:card',
+      'recv:pgw:paypay',
+      'refunds:cash',
+      'refunds:pgw:paypay',
+      'sales:card:card',
+      'sales:cash',
+      'sales:pgw:paypay',
+      'tax:input_consumption',
+    ]);
     const sales = byPath.get('sales:cash')!;
     expect(sales).toMatchObject({ object: 'ledger_account', code: '4100', type: 'revenue', normal_side: 'credit', store_id: tenant(1).storeId, as_of: null });
     expect(sales.posted_balance).toBe(sales.posted_credits - sales.posted_debits);
@@ -68,7 +88,7 @@ describe('ledger accounts', () => {
     expect(items).toHaveLength(rows[0]!.n);
   });
 
-  it('a terminal sees its own store\'s accounts only; another tenant\'s merchant has none', async () => {
+  it("a terminal sees its own store's accounts only; another tenant's merchant has none", async () => {
     const { items } = await listLedgerAccounts(readModels, terminalOf(1), accountsQuery({}));
     expect(items.length).toBeGreaterThan(0);
     expect(new Set(items.map((account) => account.store_id))).toEqual(new Set([tenant(1).storeId]));
@@ -84,7 +104,9 @@ describe('ledger accounts', () => {
     const storeOnly = await listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: merchant, store_id: tenant(1).storeId }));
     expect(storeOnly.items.every((account) => account.store_id === tenant(1).storeId)).toBe(true);
     const all = (await listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: merchant }))).items;
-    const walked = await walk((startingAfter) => listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: merchant, limit: 4, ...(startingAfter === undefined ? {} : { starting_after: startingAfter }) })));
+    const walked = await walk((startingAfter) =>
+      listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: merchant, limit: 4, ...(startingAfter === undefined ? {} : { starting_after: startingAfter }) })),
+    );
     expect(walked.map((account) => account.id)).toEqual(all.map((account) => account.id));
     const foreign = (await listLedgerAccounts(readModels, partnerOf(2), accountsQuery({ merchant_id: tenant(2).merchantId }))).items[0]!.id;
     await expect(listLedgerAccounts(readModels, partnerOf(1), accountsQuery({ merchant_id: merchant, starting_after: foreign }))).rejects.toThrow(InvalidCursorError);
@@ -111,8 +133,10 @@ describe('ledger accounts', () => {
 });
 
 describe('ledger entries', () => {
-  it('lists the caller\'s entries newest first with balanced postings, a page at a time', async () => {
-    const all = await walk((startingAfter) => listLedgerEntries(readModels, partnerOf(1), entriesQuery({ limit: 7, ...(startingAfter === undefined ? {} : { starting_after: startingAfter }) })));
+  it("lists the caller's entries newest first with balanced postings, a page at a time", async () => {
+    const all = await walk((startingAfter) =>
+      listLedgerEntries(readModels, partnerOf(1), entriesQuery({ limit: 7, ...(startingAfter === undefined ? {} : { starting_after: startingAfter }) })),
+    );
     const [count] = await sandbox.query<{ n: number }>('SELECT count(*)::int AS n FROM journal_entries WHERE client_partner_id = $1', [tenant(1).clientPartnerId]);
     expect(all).toHaveLength(count!.n);
     expect(new Set(all.map((entry) => entry.id)).size).toBe(all.length);
@@ -130,10 +154,16 @@ describe('ledger entries', () => {
     expect(all.every((entry) => entry.merchant_id === tenant(1).merchantId)).toBe(true);
   });
 
-  it('filters by intent and code; a terminal sees its store; another tenant\'s entry does not exist', async () => {
+  it("filters by intent and code; a terminal sees its store; another tenant's entry does not exist", async () => {
     const paymentIntentId = intentIds(6, 1).paymentIntentId;
     const intentEntries = (await listLedgerEntries(readModels, terminalOf(1), entriesQuery({ payment_intent_id: paymentIntentId }))).items;
-    expect(intentEntries.map((entry) => `${entry.code_name}/${entry.kind}`).reverse()).toEqual(['auth_hold/pending', 'capture_post/post_pending', 'fee_accrual/posted', 'refund/pending', 'refund/post_pending']);
+    expect(intentEntries.map((entry) => `${entry.code_name}/${entry.kind}`).reverse()).toEqual([
+      'auth_hold/pending',
+      'capture_post/post_pending',
+      'fee_accrual/posted',
+      'refund/pending',
+      'refund/post_pending',
+    ]);
     const fees = (await listLedgerEntries(readModels, partnerOf(1), entriesQuery({ code: 3001 }))).items;
     expect(fees.length).toBeGreaterThan(0);
     expect(fees.every((entry) => entry.code === 3001)).toBe(true);

@@ -64,7 +64,16 @@ export function parseAccountId(id: string): Readonly<{ account: string; currency
   return { account: id.slice(0, at), currency: id.slice(at + 1) };
 }
 
-type AccountRow = Readonly<{ account: string; currency: string; merchant_id: string; store_id: string | null; code: string; type: LedgerAccount['type']; normal_side: LedgerAccount['normal_side'] }> & Balances;
+type AccountRow = Readonly<{
+  account: string;
+  currency: string;
+  merchant_id: string;
+  store_id: string | null;
+  code: string;
+  type: LedgerAccount['type'];
+  normal_side: LedgerAccount['normal_side'];
+}> &
+  Balances;
 
 function renderAccount(row: AccountRow, balances: Balances, asOf: string | null): LedgerAccount {
   const postedDebits = safeInteger(balances.posted_debits);
@@ -140,14 +149,22 @@ export async function listLedgerAccounts(readModels: ReadModels, scope: QuerySco
     .execute();
   const page = rows.slice(0, query.limit);
   if (asOf === null) return { items: page.map((row) => renderAccount(row, row, null)), hasMore: rows.length > query.limit };
-  const sums = page.length === 0 ? [] : await db
-    .selectFrom('journal_postings')
-    .select(['account', 'currency'])
-    .select([sumOf('debit', 'posted').as('posted_debits'), sumOf('credit', 'posted').as('posted_credits'), sumOf('debit', 'pending').as('pending_debits'), sumOf('credit', 'pending').as('pending_credits')])
-    .where('account', 'in', [...new Set(page.map((row) => row.account))])
-    .where('occurred_at', '<=', asOf)
-    .groupBy(['account', 'currency'])
-    .execute();
+  const sums =
+    page.length === 0
+      ? []
+      : await db
+          .selectFrom('journal_postings')
+          .select(['account', 'currency'])
+          .select([
+            sumOf('debit', 'posted').as('posted_debits'),
+            sumOf('credit', 'posted').as('posted_credits'),
+            sumOf('debit', 'pending').as('pending_debits'),
+            sumOf('credit', 'pending').as('pending_credits'),
+          ])
+          .where('account', 'in', [...new Set(page.map((row) => row.account))])
+          .where('occurred_at', '<=', asOf)
+          .groupBy(['account', 'currency'])
+          .execute();
   const byKey = new Map(sums.map((sum) => [`${sum.account}@${sum.currency}`, sum]));
   const zero: Balances = { posted_debits: '0', posted_credits: '0', pending_debits: '0', pending_credits: '0' };
   const asOfText = asOf.toISOString();
@@ -177,14 +194,26 @@ async function withPostings(db: Db, rows: readonly EntryRow[]): Promise<LedgerEn
     .selectFrom('journal_postings')
     .select(['posting_id', 'entry_id', 'leg', 'account', 'direction', 'effect', 'currency'])
     .select((eb) => eb.cast<string>('amount', 'text').as('amount'))
-    .where('entry_id', 'in', rows.map((row) => row.entry_id))
+    .where(
+      'entry_id',
+      'in',
+      rows.map((row) => row.entry_id),
+    )
     .orderBy('entry_id')
     .orderBy('leg')
     .execute();
   const byEntry = new Map<string, LedgerEntry['postings']>();
   for (const posting of postings) {
     const list = byEntry.get(posting.entry_id) ?? [];
-    list.push({ id: posting.posting_id, leg: posting.leg, account: posting.account, direction: posting.direction, amount: safeInteger(posting.amount), currency: posting.currency, effect: posting.effect });
+    list.push({
+      id: posting.posting_id,
+      leg: posting.leg,
+      account: posting.account,
+      direction: posting.direction,
+      amount: safeInteger(posting.amount),
+      currency: posting.currency,
+      effect: posting.effect,
+    });
     byEntry.set(posting.entry_id, list);
   }
   return rows.map((row) => ({
@@ -245,7 +274,11 @@ export async function listLedgerEntries(readModels: ReadModels, scope: QueryScop
       if (query.payment_intent_id !== undefined) conditions.push(eb('payment_intent_id', '=', query.payment_intent_id));
       if (query.code !== undefined) conditions.push(eb('code', '=', query.code));
       if (cursor !== undefined) {
-        const cursorKey = eb.selectFrom('journal_entries').select(['log_commit', 'log_prepare', 'entry_index']).where('entry_id', '=', cursor).$asTuple('log_commit', 'log_prepare', 'entry_index');
+        const cursorKey = eb
+          .selectFrom('journal_entries')
+          .select(['log_commit', 'log_prepare', 'entry_index'])
+          .where('entry_id', '=', cursor)
+          .$asTuple('log_commit', 'log_prepare', 'entry_index');
         conditions.push(eb(eb.refTuple('log_commit', 'log_prepare', 'entry_index'), '<', cursorKey));
       }
       return eb.and(conditions);

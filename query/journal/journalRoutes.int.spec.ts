@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantFixture } from '../../test/support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../../test/support/testLedger.js';
 
-type AccountList = { object: 'list'; data: { account: string; store_id: string | null; posted_balance: number; pending_balance: number; as_of: string | null }[]; has_more: boolean };
+type AccountList = {
+  object: 'list';
+  data: { account: string; store_id: string | null; posted_balance: number; pending_balance: number; as_of: string | null }[];
+  has_more: boolean;
+};
 type Entry = { id: string; code: number; kind: string; payment_intent_id: string; postings: { account: string; direction: string; amount: number; effect: string }[] };
 
 let harness: TestLedger;
@@ -51,7 +55,14 @@ beforeAll(async () => {
   await ok(terminal, `/v1/payment_intents/${cashIntentId}/refunds`, { amount: 300 }, 201);
   const card = await ok<{ id: string }>(terminal, '/v1/payment_intents', { amount: 10_000, mode: 'external' }, 201);
   const launched = await ok<{ next_action: { attempt_id: string } }>(terminal, `/v1/payment_intents/${card.id}/confirm`, { payment_method: { type: 'card' } });
-  await ok(terminal, `/v1/payment_intents/${card.id}/card_result`, { attempt_id: launched.next_action.attempt_id, outcome: 'approved', amount: 10_000, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa' });
+  await ok(terminal, `/v1/payment_intents/${card.id}/card_result`, {
+    attempt_id: launched.next_action.attempt_id,
+    outcome: 'approved',
+    amount: 10_000,
+    approval_number: 'A1',
+    masked_pan: '424242******4242',
+    brand: 'visa',
+  });
   await payCash(otherTerminal, 500, 500);
   await harness.ledger.projections.caughtUp(30_000);
 });
@@ -63,7 +74,7 @@ const suffix = (account: string) => account.replace(/^m:mer_\w+?:(s:str_\w+?:)?/
 const balances = (list: AccountList) => Object.fromEntries(list.data.map((account) => [suffix(account.account), account.posted_balance]));
 
 describe('GET /v1/ledger/accounts', () => {
-  it('shows a partner the merchant\'s books: cash net of the refund, the card sale and its fee (1.98 % → 198 + tax 20)', async () => {
+  it("shows a partner the merchant's books: cash net of the refund, the card sale and its fee (1.98 % → 198 + tax 20)", async () => {
     const list = await get<AccountList>(partner, `/v1/ledger/accounts?merchant_id=${tenant.merchantId}`);
     expect(balances(list)).toEqual({
       'cash:drawer': 800,
@@ -78,7 +89,7 @@ describe('GET /v1/ledger/accounts', () => {
     expect(list.data.every((account) => account.pending_balance === 0)).toBe(true);
   });
 
-  it('shows a terminal its store\'s accounts only, and nothing of another merchant', async () => {
+  it("shows a terminal its store's accounts only, and nothing of another merchant", async () => {
     const own = await get<AccountList>(terminal, '/v1/ledger/accounts');
     expect(own.data.map((account) => suffix(account.account)).sort()).toEqual(['cash:drawer', 'recv:card:card', 'refunds:cash', 'sales:card:card', 'sales:cash']);
     expect(new Set(own.data.map((account) => account.store_id))).toEqual(new Set([tenant.storeId]));
@@ -108,10 +119,13 @@ describe('GET /v1/ledger/accounts', () => {
 });
 
 describe('GET /v1/ledger/entries', () => {
-  it('lists an intent\'s entries newest first with their postings, and pages', async () => {
+  it("lists an intent's entries newest first with their postings, and pages", async () => {
     const list = await get<{ data: Entry[]; has_more: boolean }>(partner, `/v1/ledger/entries?payment_intent_id=${cashIntentId}`);
     expect(list.data.map((entry) => `${entry.code}/${entry.kind}`)).toEqual(['2001/post_pending', '2001/pending', '1001/posted']);
-    expect(list.data[2]!.postings.map((posting) => `${posting.direction} ${suffix(posting.account)} ${posting.amount}`)).toEqual(['debit cash:drawer 1100', 'credit sales:cash 1100']);
+    expect(list.data[2]!.postings.map((posting) => `${posting.direction} ${suffix(posting.account)} ${posting.amount}`)).toEqual([
+      'debit cash:drawer 1100',
+      'credit sales:cash 1100',
+    ]);
     const first = await get<{ data: Entry[]; has_more: boolean }>(terminal, '/v1/ledger/entries?limit=2');
     expect(first.has_more).toBe(true);
     const next = await get<{ data: Entry[] }>(terminal, `/v1/ledger/entries?limit=2&starting_after=${first.data[1]!.id}`);

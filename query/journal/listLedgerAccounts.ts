@@ -22,7 +22,7 @@ export function registerListLedgerAccounts(app: FastifyInstance, dependencies: J
       schema: {
         summary: 'List ledger accounts with balances',
         description:
-          'A merchant\'s books: each account\'s posted and pending debits, credits and balance (debits − credits for debit-normal accounts, credits − debits for credit-normal ones). With `as_of`, the balances of the postings that occurred at or before that instant. Partners name the merchant and see its store and merchant-level accounts; terminals see their own store\'s accounts only (merchant-level accounts — MDR fees, fees payable, consumption tax — have no store and are shown to partners only). Served from the journal read model: eventually consistent.',
+          "A merchant's books: each account's posted and pending debits, credits and balance (debits − credits for debit-normal accounts, credits − debits for credit-normal ones). With `as_of`, the balances of the postings that occurred at or before that instant. Partners name the merchant and see its store and merchant-level accounts; terminals see their own store's accounts only (merchant-level accounts — MDR fees, fees payable, consumption tax — have no store and are shown to partners only). Served from the journal read model: eventually consistent.",
         tags: ['ledger'],
         security: REPORT_SECURITY,
         querystring: listLedgerAccountsQuerySchema,

@@ -31,7 +31,10 @@ export function registerGetPaymentIntentReport(app: FastifyInstance, dependencie
       const scope = queryScopeOf(request.principal);
       const report = scope === undefined ? undefined : await findPaymentIntentReport(dependencies.readModels, scope, paymentIntentId);
       if (report === undefined) {
-        return reply.code(404).type('application/problem+json').send(problem(404, 'payment_intent.not_found', 'Not Found', `no payment intent ${paymentIntentId}`));
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send(problem(404, 'payment_intent.not_found', 'Not Found', `no payment intent ${paymentIntentId}`));
       }
       return report;
     },

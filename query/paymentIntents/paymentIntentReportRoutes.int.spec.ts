@@ -49,7 +49,13 @@ function history(ids: IntentIds, minutes: number, kind: number): PaymentIntentEv
     case 1:
       return decideAll([c.create('external', 2000 + minutes), c.confirm('card'), c.cardApproved(2000 + minutes)]);
     case 2:
-      return decideAll([c.create('pgw_processed', 3000 + minutes), c.confirm('qr'), c.qrSucceeded(3000 + minutes), c.refund(`re_${minutes}`, 100), c.refundSucceeded(`re_${minutes}`)]);
+      return decideAll([
+        c.create('pgw_processed', 3000 + minutes),
+        c.confirm('qr'),
+        c.qrSucceeded(3000 + minutes),
+        c.refund(`re_${minutes}`, 100),
+        c.refundSucceeded(`re_${minutes}`),
+      ]);
     default:
       return decideAll([c.create('manual', 4000 + minutes), c.cancel()]);
   }
@@ -97,11 +103,17 @@ beforeAll(async () => {
   app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' }, components: { securitySchemes: SECURITY_SCHEMES } }, transform: jsonSchemaTransform });
+  await app.register(fastifySwagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'test', version: '1' }, components: { securitySchemes: SECURITY_SCHEMES } },
+    transform: jsonSchemaTransform,
+  });
   // A stand-in for the ledger's problem handler (http/problemDetails.ts), which this layer may not import.
   app.setErrorHandler((error, _request, reply) => {
     if (!hasZodFastifySchemaValidationErrors(error)) throw error;
-    return reply.code(400).type('application/problem+json').send(problem(400, 'validation_error', 'Bad Request', error.message));
+    return reply
+      .code(400)
+      .type('application/problem+json')
+      .send(problem(400, 'validation_error', 'Bad Request', error.message));
   });
   app.addHook('onRequest', async (request) => {
     const name = request.headers['x-test-principal'];
@@ -196,7 +208,10 @@ describe('GET /v1/reports/payment_intents', () => {
     ['business_date_from=2025-06-02', (events: PaymentIntentEvent[]) => events[0]!.data.occurredAt >= at(60)],
     ['business_date_to=2025-06-01', (events: PaymentIntentEvent[]) => events[0]!.data.occurredAt < at(60)],
     ['business_date_from=2025-06-01&business_date_to=2025-06-01', (events: PaymentIntentEvent[]) => events[0]!.data.occurredAt < at(60)],
-    [`created_from=${at(10)}&created_to=${encodeURIComponent('2025-06-01T23:20:00+09:00')}`, (events: PaymentIntentEvent[]) => events[0]!.data.occurredAt >= at(10) && events[0]!.data.occurredAt <= at(20)],
+    [
+      `created_from=${at(10)}&created_to=${encodeURIComponent('2025-06-01T23:20:00+09:00')}`,
+      (events: PaymentIntentEvent[]) => events[0]!.data.occurredAt >= at(10) && events[0]!.data.occurredAt <= at(20),
+    ],
   ])('filters by %s', async (query, keep) => {
     const expected = newestFirst(idsWhere((_id, events) => events[0]!.data.clientPartnerId === principals.partner1.clientPartnerId && keep(events)));
     const result = await page('partner1', `/v1/reports/payment_intents?limit=100&${query}`);

@@ -45,12 +45,22 @@ beforeAll(async () => {
   const card = await post(terminal, '/v1/payment_intents', { amount: 5000, mode: 'external' }, 201);
   const launched = await post(terminal, `/v1/payment_intents/${card.id}/confirm`, { payment_method: { type: 'card' } });
   await post(terminal, `/v1/payment_intents/${card.id}/card_result`, {
-    attempt_id: launched.next_action?.attempt_id, outcome: 'approved', amount: 5000, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa',
+    attempt_id: launched.next_action?.attempt_id,
+    outcome: 'approved',
+    amount: 5000,
+    approval_number: 'A1',
+    masked_pan: '424242******4242',
+    brand: 'visa',
   });
 
   const qr = await post(partner, '/v1/payment_intents', { amount: 3300, mode: 'pgw_processed', provider: 'paypay', store_id: tenant.storeId, terminal_id: tenant.terminalId }, 201);
   const shown = await post(terminal, `/v1/payment_intents/${qr.id}/confirm`, { payment_method: { type: 'qr' } });
-  await post(partner, `/v1/payment_intents/${qr.id}/provider_result`, { attempt_id: shown.next_action?.attempt_id, outcome: 'succeeded', amount: 3300, provider_payment_id: 'paypay-1' });
+  await post(partner, `/v1/payment_intents/${qr.id}/provider_result`, {
+    attempt_id: shown.next_action?.attempt_id,
+    outcome: 'succeeded',
+    amount: 3300,
+    provider_payment_id: 'paypay-1',
+  });
 
   const canceled = await post(terminal, '/v1/payment_intents', { amount: 700, mode: 'manual' }, 201);
   await post(terminal, `/v1/payment_intents/${canceled.id}/cancel`, {});

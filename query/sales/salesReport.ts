@@ -29,15 +29,7 @@ type GroupedRow = Omit<SalesDailyTable, 'client_partner_id'>;
 /** The grouping as a stable token, part of each row id, so a cursor is only reused with its grouping. */
 const groupingToken = (grouped: ReadonlySet<SalesDimension>): string => salesDimensions.filter((dimension) => grouped.has(dimension)).join(',');
 
-const sortKey = (row: GroupedRow, grouping: string): string[] => [
-  grouping,
-  row.business_date,
-  row.store_id,
-  row.terminal_id,
-  row.mode,
-  row.provider,
-  row.currency,
-];
+const sortKey = (row: GroupedRow, grouping: string): string[] => [grouping, row.business_date, row.store_id, row.terminal_id, row.mode, row.provider, row.currency];
 
 function render(row: GroupedRow, grouped: ReadonlySet<SalesDimension>, grouping: string): SalesSummary {
   const kept = (dimension: SalesDimension, value: string): string | null => (grouped.has(dimension) && value !== '' ? value : null);
@@ -73,8 +65,7 @@ export async function readSalesReport(readModels: ReadModels, scope: QueryScope,
   const db = readModels.db.withSchema(await readModels.servingSchema(SALES_PROJECTION)).withTables<SalesTables>();
   // A kept dimension is its column; a summed one is '' (one group), in the output, the order and the cursor alike.
   const dimension = (name: SalesDimension) => (grouped.has(name) ? sql<string>`${sql.ref(columnOf[name])}` : sql<string>`''::text`);
-  const total = (column: 'payment_count' | 'gross' | 'refund_count' | 'refunds' | 'fees' | 'net') =>
-    sql<string>`sum(${sql.ref(column)})::text`.as(column);
+  const total = (column: 'payment_count' | 'gross' | 'refund_count' | 'refunds' | 'fees' | 'net') => sql<string>`sum(${sql.ref(column)})::text`.as(column);
 
   let filtered = db
     .selectFrom('sales_daily')

@@ -41,16 +41,24 @@ beforeAll(async () => {
   today = businessDate(new Date().toISOString(), 'Asia/Tokyo', 240);
   const cash = await pay({ amount: 1_100, mode: 'manual' }, { type: 'cash', tendered: 2_000 });
   await post(terminal, `/v1/payment_intents/${cash.id}/refunds`, { amount: 100 }, 201);
-  await pay({ amount: 10_000, mode: 'external' }, { type: 'card' }, {
-    path: 'card_result',
-    by: terminal,
-    body: { outcome: 'approved', amount: 10_000, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa' },
-  });
-  await pay({ amount: 5_000, mode: 'pgw_processed', provider: 'paypay' }, { type: 'qr' }, {
-    path: 'provider_result',
-    by: partner,
-    body: { outcome: 'succeeded', amount: 5_000, provider_payment_id: 'paypay-1' },
-  });
+  await pay(
+    { amount: 10_000, mode: 'external' },
+    { type: 'card' },
+    {
+      path: 'card_result',
+      by: terminal,
+      body: { outcome: 'approved', amount: 10_000, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa' },
+    },
+  );
+  await pay(
+    { amount: 5_000, mode: 'pgw_processed', provider: 'paypay' },
+    { type: 'qr' },
+    {
+      path: 'provider_result',
+      by: partner,
+      body: { outcome: 'succeeded', amount: 5_000, provider_payment_id: 'paypay-1' },
+    },
+  );
   await harness.ledger.projections.caughtUp();
 });
 
@@ -89,8 +97,20 @@ describe('GET /v1/reports/sales', () => {
     const byStore = await list(partner, report(`&merchant_id=${tenant.merchantId}&group_by=store`));
     expect(withoutIds(byStore.data)).toEqual([
       {
-        object: 'sales_summary', business_date: today, merchant_id: tenant.merchantId, store_id: tenant.storeId, terminal_id: null, mode: null, provider: null,
-        currency: 'JPY', payment_count: 3, gross: 16_100, refund_count: 1, refunds: 100, net: 16_000, fees: 327,
+        object: 'sales_summary',
+        business_date: today,
+        merchant_id: tenant.merchantId,
+        store_id: tenant.storeId,
+        terminal_id: null,
+        mode: null,
+        provider: null,
+        currency: 'JPY',
+        payment_count: 3,
+        gross: 16_100,
+        refund_count: 1,
+        refunds: 100,
+        net: 16_000,
+        fees: 327,
       },
     ]);
     const cards = await list(partner, report(`&merchant_id=${tenant.merchantId}&mode=external&group_by=mode,provider`));

@@ -36,11 +36,21 @@ beforeAll(async () => {
   const card = await post(terminal, '/v1/payment_intents', { amount: 10_000, mode: 'external' }, 201);
   const launched = await post(terminal, `/v1/payment_intents/${card.id}/confirm`, { payment_method: { type: 'card' } });
   await post(terminal, `/v1/payment_intents/${card.id}/card_result`, {
-    attempt_id: launched.next_action?.attempt_id, outcome: 'approved', amount: 10_000, approval_number: 'A1', masked_pan: '424242******4242', brand: 'visa',
+    attempt_id: launched.next_action?.attempt_id,
+    outcome: 'approved',
+    amount: 10_000,
+    approval_number: 'A1',
+    masked_pan: '424242******4242',
+    brand: 'visa',
   });
   const qr = await post(terminal, '/v1/payment_intents', { amount: 5_000, mode: 'pgw_processed', provider: 'paypay' }, 201);
   const shown = await post(terminal, `/v1/payment_intents/${qr.id}/confirm`, { payment_method: { type: 'qr' } });
-  await post(partner, `/v1/payment_intents/${qr.id}/provider_result`, { attempt_id: shown.next_action?.attempt_id, outcome: 'succeeded', amount: 5_000, provider_payment_id: 'pp-1' });
+  await post(partner, `/v1/payment_intents/${qr.id}/provider_result`, {
+    attempt_id: shown.next_action?.attempt_id,
+    outcome: 'succeeded',
+    amount: 5_000,
+    provider_payment_id: 'pp-1',
+  });
   const cash = await post(terminal, '/v1/payment_intents', { amount: 700, mode: 'manual' }, 201);
   await post(terminal, `/v1/payment_intents/${cash.id}/confirm`, { payment_method: { type: 'cash', tendered: 1_000 } });
   qrIntent = qr.id;
@@ -60,7 +70,9 @@ describe('settlement', () => {
     const response = await partner.get(`/v1/settlement?merchant_id=${tenant.merchantId}`);
     expect(response.statusCode, response.body).toBe(200);
     const page = response.json<{ data: Record<string, unknown>[]; has_more: boolean }>();
-    expect(page.data.map(({ provider, status, gross, fees, net, batch_id, adjustments_after_close }) => ({ provider, status, gross, fees, net, batch_id, adjustments_after_close }))).toEqual([
+    expect(
+      page.data.map(({ provider, status, gross, fees, net, batch_id, adjustments_after_close }) => ({ provider, status, gross, fees, net, batch_id, adjustments_after_close })),
+    ).toEqual([
       { provider: 'card', status: 'open', gross: 10_000, fees: 218, net: 9_782, batch_id: null, adjustments_after_close: null },
       { provider: 'paypay', status: 'open', gross: 5_000, fees: 109, net: 4_891, batch_id: null, adjustments_after_close: null },
     ]);

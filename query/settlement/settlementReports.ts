@@ -12,7 +12,9 @@ import { decodeRowCursor, encodeRowCursor, toSafeInteger } from '../sales/rowCur
 
 const CURSOR_PREFIX = 'stl';
 
-type DayRow = Pick<SettlementDayTable, 'merchant_id' | 'business_date' | 'provider' | 'currency' | 'batch_id' | 'closed_at'> & Readonly<Record<TotalsColumn, string>> & Readonly<Record<`closed_${TotalsColumn}`, string | null>>;
+type DayRow = Pick<SettlementDayTable, 'merchant_id' | 'business_date' | 'provider' | 'currency' | 'batch_id' | 'closed_at'> &
+  Readonly<Record<TotalsColumn, string>> &
+  Readonly<Record<`closed_${TotalsColumn}`, string | null>>;
 type TotalsColumn = keyof SettlementTotals;
 
 const totalsColumns = ['payment_count', 'gross', 'refund_count', 'refunds', 'fees', 'net'] as const satisfies readonly TotalsColumn[];
@@ -79,11 +81,14 @@ export async function listSettlementDays(readModels: ReadModels, clientPartnerId
   if (query.business_date_to !== undefined) select = select.where('business_date', '<=', query.business_date_to);
   if (after !== undefined) {
     const [date = '', provider = '', currency = ''] = after;
-    select = select
-      .where('business_date', '<=', date)
-      .where(sql<SqlBool>`(business_date < ${date} OR (provider, currency) > (${provider}::text, ${currency}::text))`);
+    select = select.where('business_date', '<=', date).where(sql<SqlBool>`(business_date < ${date} OR (provider, currency) > (${provider}::text, ${currency}::text))`);
   }
-  const rows = await select.orderBy('business_date', 'desc').orderBy('provider').orderBy('currency').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('business_date', 'desc')
+    .orderBy('provider')
+    .orderBy('currency')
+    .limit(query.limit + 1)
+    .execute();
   return { items: rows.slice(0, query.limit).map(renderDay), hasMore: rows.length > query.limit };
 }
 

@@ -80,7 +80,8 @@ export function registerGetSettlementBatch(app: FastifyInstance, dependencies: S
       const scope = settlementScopeOf(request.principal);
       const batchId = request.params.batch_id;
       const report = scope === undefined ? undefined : await readSettlementBatch(dependencies.readModels, scope.clientPartnerId, batchId);
-      if (report === undefined || (scope?.merchantId !== undefined && report.merchant_id !== scope.merchantId)) return sendProblem(reply, problem(404, 'settlement_batch.not_found', 'Not Found', `no settlement batch ${batchId}`));
+      if (report === undefined || (scope?.merchantId !== undefined && report.merchant_id !== scope.merchantId))
+        return sendProblem(reply, problem(404, 'settlement_batch.not_found', 'Not Found', `no settlement batch ${batchId}`));
       return report;
     },
   );

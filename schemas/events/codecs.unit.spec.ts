@@ -62,8 +62,14 @@ const merchantExamples: Examples<MerchantEvent> = {
   MerchantClosed: { type: 'MerchantClosed', data: { merchantId: mer, reason: 'closed down', closedAt: at } },
 };
 const storeExamples: Examples<StoreEvent> = {
-  StoreOpened: { type: 'StoreOpened', data: { storeId: str, merchantId: mer, name: 'Shibuya', timeZone: 'Asia/Tokyo', cutoffMinutes: 240, firstBusinessDate: '2025-06-01', openedAt: at } },
-  StoreBusinessDayChanged: { type: 'StoreBusinessDayChanged', data: { storeId: str, timeZone: 'Asia/Tokyo', cutoffMinutes: 0, effectiveFromBusinessDate: '2025-07-01', changedAt: at } },
+  StoreOpened: {
+    type: 'StoreOpened',
+    data: { storeId: str, merchantId: mer, name: 'Shibuya', timeZone: 'Asia/Tokyo', cutoffMinutes: 240, firstBusinessDate: '2025-06-01', openedAt: at },
+  },
+  StoreBusinessDayChanged: {
+    type: 'StoreBusinessDayChanged',
+    data: { storeId: str, timeZone: 'Asia/Tokyo', cutoffMinutes: 0, effectiveFromBusinessDate: '2025-07-01', changedAt: at },
+  },
   StoreClosed: { type: 'StoreClosed', data: { storeId: str, reason: 'moved', closedAt: at } },
 };
 const storeProviderConfigExamples: Examples<StoreProviderConfigEvent> = {

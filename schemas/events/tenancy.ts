@@ -32,8 +32,7 @@ import { defineEventCodec, type AllAgree, type Agrees, type DataOf, type EventSc
  * A stored id: a non-empty string, typed as the domain's branded id. Its format was checked by the
  * `parse…` function before the event was decided; decoding does not re-check it.
  */
-const storedId = <Id extends string>(kind: string) =>
-  z.custom<Id>((value) => typeof value === 'string' && value.length > 0, { message: `not a ${kind} id` });
+const storedId = <Id extends string>(kind: string) => z.custom<Id>((value) => typeof value === 'string' && value.length > 0, { message: `not a ${kind} id` });
 
 const clientPartnerId = storedId<ClientPartnerId>('client partner');
 const merchantId = storedId<MerchantId>('merchant');

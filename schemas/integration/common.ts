@@ -12,7 +12,10 @@ import { z } from 'zod';
 /** Crockford base32 ULID body used by every public id (`pi_`, `cp_`, `mer_`, `str_`, `trm_`). */
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 const prefixedId = (prefix: string, description: string) =>
-  z.string().regex(new RegExp(`^${prefix}_${ULID}$`)).describe(description);
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}_${ULID}$`))
+    .describe(description);
 
 export const paymentIntentIdSchema = prefixedId('pi', 'The PaymentIntent: pi_ + ULID. Also the Kafka message key.');
 export const clientPartnerIdSchema = prefixedId('cp', 'The API client (partner) that owns the merchant: cp_ + ULID');
@@ -38,12 +41,7 @@ export function envelopeShape<Type extends string>(type: Type, description: stri
     schema_version: z.literal(1).describe('Major version of this event type; equals the schema-version header'),
     occurred_at: z.iso.datetime().describe('When the fact happened (ISO 8601 UTC, milliseconds)'),
     payment_intent_id: paymentIntentIdSchema,
-    client_reference_id: z
-      .string()
-      .min(1)
-      .max(64)
-      .nullable()
-      .describe('The order or bill reference the terminal attached when it created the intent, if any'),
+    client_reference_id: z.string().min(1).max(64).nullable().describe('The order or bill reference the terminal attached when it created the intent, if any'),
     client_partner_id: clientPartnerIdSchema,
     merchant_id: merchantIdSchema,
     store_id: storeIdSchema,

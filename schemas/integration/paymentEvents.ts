@@ -81,12 +81,7 @@ export type PaymentCanceledV1 = z.infer<typeof paymentCanceledV1Schema>;
 export type PaymentRefundedV1 = z.infer<typeof paymentRefundedV1Schema>;
 
 /** Every payment integration event this version of the contract defines. */
-export const paymentIntegrationEventSchema = z.discriminatedUnion('type', [
-  paymentCompletedV1Schema,
-  paymentFailedV1Schema,
-  paymentCanceledV1Schema,
-  paymentRefundedV1Schema,
-]);
+export const paymentIntegrationEventSchema = z.discriminatedUnion('type', [paymentCompletedV1Schema, paymentFailedV1Schema, paymentCanceledV1Schema, paymentRefundedV1Schema]);
 export type PaymentIntegrationEvent = z.infer<typeof paymentIntegrationEventSchema>;
 export type PaymentIntegrationEventType = PaymentIntegrationEvent['type'];
 
@@ -98,9 +93,7 @@ export const paymentIntegrationEventSchemas = Object.freeze({
   'payment.refunded.v1': paymentRefundedV1Schema,
 } as const satisfies { [Type in PaymentIntegrationEventType]: z.ZodType });
 
-export const paymentIntegrationEventTypes = Object.freeze(
-  Object.keys(paymentIntegrationEventSchemas) as PaymentIntegrationEventType[],
-);
+export const paymentIntegrationEventTypes = Object.freeze(Object.keys(paymentIntegrationEventSchemas) as PaymentIntegrationEventType[]);
 
 /** True for a type this contract version knows (`payment.completed.v1`…); false for `*.v2` or new names. */
 export function isKnownPaymentEventType(type: string): type is PaymentIntegrationEventType {

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../domain/eventStore/index.js';
-import {
-  EventIdConflictError,
-  GENESIS_HASH,
-  InvalidAppendError,
-  WrongExpectedVersionError,
-  comparePositions,
-} from '../../domain/eventStore/index.js';
+import { EventIdConflictError, GENESIS_HASH, InvalidAppendError, WrongExpectedVersionError, comparePositions } from '../../domain/eventStore/index.js';
 import { verifyLog, verifyStream } from '../../infra/adapters/eventStore/hashChain.js';
 import { describeGlobalOrderConformance } from './globalOrderConformance.js';
 import type { ConformanceHarness, HarnessFactory } from './harness.js';
@@ -43,13 +37,17 @@ export function describeEventStoreConformance(adapter: string, createHarness: Ha
 
       it('stores every field: type, schema version, data, metadata, recordedAt', async () => {
         const stream = `${uniquePrefix('fields')}1`;
-        const event = newEvent('PaymentIntentCreated', { amountMinor: 1200, currency: 'JPY', lines: [{ sku: 'a', qty: 2 }], note: '円 ✓', none: null }, {
-          correlationId: 'corr-1',
-          causationId: 'cause-1',
-          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-          actor: 'terminal:trm_1',
-          idempotencyKey: 'key-1',
-        });
+        const event = newEvent(
+          'PaymentIntentCreated',
+          { amountMinor: 1200, currency: 'JPY', lines: [{ sku: 'a', qty: 2 }], note: '円 ✓', none: null },
+          {
+            correlationId: 'corr-1',
+            causationId: 'cause-1',
+            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+            actor: 'terminal:trm_1',
+            idempotencyKey: 'key-1',
+          },
+        );
         await store.append(stream, [{ ...event, schemaVersion: 3 }], { kind: 'any' });
         const [stored] = await store.readStream(stream, { maxCount: 1 });
         expect(stored).toMatchObject({ id: event.id, type: 'PaymentIntentCreated', schemaVersion: 3, data: event.data, metadata: event.metadata });

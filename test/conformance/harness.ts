@@ -11,13 +11,7 @@ export { seededRandom };
  */
 export interface ConformanceHarness {
   readonly store: EventStore;
-  appendHeld(
-    stream: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-    holdMs: number,
-    outcome: 'commit' | 'rollback',
-  ): Promise<void>;
+  appendHeld(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, holdMs: number, outcome: 'commit' | 'rollback'): Promise<void>;
   /** Rewrites a stored event's data behind the store's back; absent where the store forbids it. */
   tamper?: (stream: string, revision: number) => Promise<void>;
   close(): Promise<void>;
@@ -40,7 +34,6 @@ export function newEvent(type = 'TestEvent', data: JsonObject = {}, metadata: Ne
 export function newEvents(count: number, type = 'TestEvent'): NewEvent[] {
   return Array.from({ length: count }, (_, index) => newEvent(type, { index }));
 }
-
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

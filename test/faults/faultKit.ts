@@ -129,7 +129,8 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
       }
       const code = (JSON.parse(text) as { code?: string }).code;
       const retryHeaders = response.headers.get('retry-after') !== null && response.headers.get('x-should-retry') === 'true';
-      const isRetryable = (response.status === 503 && code === 'database_unavailable') || (response.status === 409 && (code === 'idempotency_key_in_use' || code === 'concurrent_modification'));
+      const isRetryable =
+        (response.status === 503 && code === 'database_unavailable') || (response.status === 409 && (code === 'idempotency_key_in_use' || code === 'concurrent_modification'));
       if (!isRetryable || (response.status === 503 && !retryHeaders)) {
         violations.push(`${path}: ${response.status} ${text} retry-after=${response.headers.get('retry-after')} x-should-retry=${response.headers.get('x-should-retry')}`);
         throw new Error(`unexpected ${response.status}`);
@@ -170,11 +171,15 @@ export function startCashLoad(baseUrl: string, token: string, workers: number): 
  */
 export async function projectionsCaughtUp(harness: TestLedger, timeoutMs = 30_000): Promise<void> {
   let last: unknown;
-  await waitFor('every projection caught up', async () => {
-    const statuses = await harness.ledger.projections.status();
-    last = statuses.map((status) => ({ name: status.name, state: status.state, behind: status.serving?.events_behind, error: status.last_error?.message }));
-    return statuses.every((status) => status.serving?.events_behind === 0 && status.rebuild === null);
-  }, timeoutMs).catch((error: unknown) => {
+  await waitFor(
+    'every projection caught up',
+    async () => {
+      const statuses = await harness.ledger.projections.status();
+      last = statuses.map((status) => ({ name: status.name, state: status.state, behind: status.serving?.events_behind, error: status.last_error?.message }));
+      return statuses.every((status) => status.serving?.events_behind === 0 && status.rebuild === null);
+    },
+    timeoutMs,
+  ).catch((error: unknown) => {
     throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(last)}`);
   });
 }

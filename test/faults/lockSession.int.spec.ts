@@ -63,7 +63,10 @@ describe('the lock session is terminated', () => {
     // Each projection and the relay run in exactly one of them: the instance that lost its lock stopped.
     await waitFor('every projection active in exactly one instance', async () => {
       const [inFirst, inSecond, relays] = await Promise.all([activeIn(first), activeIn(second), Promise.all([first.ledger.relay.status(), second.ledger.relay.status()])]);
-      expect([...inFirst].filter((name) => inSecond.has(name)), 'projections active in two instances').toEqual([]);
+      expect(
+        [...inFirst].filter((name) => inSecond.has(name)),
+        'projections active in two instances',
+      ).toEqual([]);
       const relaysHolding = relays.filter((relay) => RELAY_HOLDING.has(relay.state)).length;
       expect(relaysHolding, 'relays holding the lock at once').toBeLessThanOrEqual(1);
       return inFirst.size + inSecond.size === first.ledger.projections.names.length && relaysHolding === 1;

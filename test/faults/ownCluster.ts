@@ -27,7 +27,9 @@ export function postgresBinaries(): string | undefined {
   if (process.env.PG_BIN !== undefined) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((name) => existsSync(join(root, name, 'bin', 'initdb'))).sort((left, right) => Number(right) - Number(left));
+  const versions = readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+    .sort((left, right) => Number(right) - Number(left));
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
 }
 

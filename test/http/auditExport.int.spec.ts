@@ -24,7 +24,10 @@ type CliResult = Readonly<{ code: number; summary: Record<string, unknown>; stde
 
 async function audit(...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'infra/entry/cli/audit.ts', ...args], { env: { ...process.env, DATABASE_URL: testDatabaseUrl(DATABASE) }, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'infra/entry/cli/audit.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: testDatabaseUrl(DATABASE) },
+      timeout: 120_000,
+    });
     return { code: 0, summary: JSON.parse(stdout) as Record<string, unknown>, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -51,7 +54,10 @@ afterAll(async () => {
 });
 
 type Line = { id: string; position: string; stream: string };
-const eventLines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{"position"'));
+const eventLines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{"position"'));
 
 describe('export and verify-export', () => {
   const bundle = join(folder, 'audit.ndjson');
@@ -135,11 +141,15 @@ describe('verify and replay', () => {
   });
 
   it('names the first differing row when a served row was changed behind the projector', async () => {
-    const [serving] = await harness.ledger.client.query<{ schema_name: string }>("SELECT schema_name FROM projection_generations WHERE projection_name = 'payment_intents' AND state = 'serving'");
+    const [serving] = await harness.ledger.client.query<{ schema_name: string }>(
+      "SELECT schema_name FROM projection_generations WHERE projection_name = 'payment_intents' AND state = 'serving'",
+    );
     await harness.ledger.client.query(`UPDATE ${serving?.schema_name ?? ''}.payment_intents SET status = 'canceled' WHERE status = 'pending'`);
     const replayed = await audit('replay');
     expect(replayed.code).toBe(1);
-    const intents = (replayed.summary.projections as { projection: string; identical: boolean; tables: { table: string; identical: boolean; first_difference?: string }[] }[]).find((result) => result.projection === 'payment_intents');
+    const intents = (replayed.summary.projections as { projection: string; identical: boolean; tables: { table: string; identical: boolean; first_difference?: string }[] }[]).find(
+      (result) => result.projection === 'payment_intents',
+    );
     expect(intents?.identical).toBe(false);
     const table = intents?.tables.find((entry) => entry.table === 'payment_intents');
     expect(table?.first_difference).toMatch(/^(serving|replayed): \(/);

@@ -82,7 +82,9 @@ describe('reading the log', () => {
     const seen: Event[] = [];
     let cursor = '';
     for (let page = 0; page < 50; page += 1) {
-      const response = await get<{ data: Event[]; next_from: string; has_more: boolean }>(`/v1/audit/log?limit=2&stream_prefix=PaymentIntent-${cursor === '' ? '' : `&from=${cursor}`}`);
+      const response = await get<{ data: Event[]; next_from: string; has_more: boolean }>(
+        `/v1/audit/log?limit=2&stream_prefix=PaymentIntent-${cursor === '' ? '' : `&from=${cursor}`}`,
+      );
       expect(response.status).toBe(200);
       seen.push(...response.body.data);
       cursor = response.body.next_from;

@@ -150,7 +150,12 @@ describe('what is stored', () => {
   it('rule 11: authentication comes first: an unsigned request with a used key gets 401, not the replay', async () => {
     const key = randomUUID();
     await terminal.post('/v1/payment_intents', createBody(), { key });
-    const response = await harness.ledger.app.inject({ method: 'POST', url: '/v1/payment_intents', headers: { 'idempotency-key': key, 'content-type': 'application/json' }, payload: JSON.stringify(createBody()) });
+    const response = await harness.ledger.app.inject({
+      method: 'POST',
+      url: '/v1/payment_intents',
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+      payload: JSON.stringify(createBody()),
+    });
     expect(response.statusCode).toBe(401);
     expect(response.headers['idempotent-replayed']).toBeUndefined();
   });
@@ -208,9 +213,14 @@ describe('concurrency and atomicity', () => {
     await harness.ledger.context.idempotency.begin(ref, 'f');
     const stream = toPaymentIntentStreamName(`pi_atomic${randomUUID().slice(0, 8)}`);
     await expect(
-      harness.ledger.store.append(stream, [{ id: randomUUID(), type: 'T', schemaVersion: 1, data: {}, metadata: {} }], { kind: 'exact', revision: 3 }, {
-        idempotency: { ...ref, response: { status: 201, body: '{}' } },
-      }),
+      harness.ledger.store.append(
+        stream,
+        [{ id: randomUUID(), type: 'T', schemaVersion: 1, data: {}, metadata: {} }],
+        { kind: 'exact', revision: 3 },
+        {
+          idempotency: { ...ref, response: { status: 201, body: '{}' } },
+        },
+      ),
     ).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
     expect(await record(key)).toEqual({ state: 'in_progress' });
   });
@@ -244,7 +254,12 @@ describe('errors and retries', () => {
     const key = randomUUID();
     const refused = await terminal.post(`/v1/payment_intents/${id}/confirm`, { payment_method: { type: 'card' } }, { key });
     expect(refused.statusCode).toBe(409);
-    await terminal.post(`/v1/payment_intents/${id}/card_result`, { attempt_id: launched.next_action.attempt_id, outcome: 'declined', decline_code: 'card_declined', message: 'declined' });
+    await terminal.post(`/v1/payment_intents/${id}/card_result`, {
+      attempt_id: launched.next_action.attempt_id,
+      outcome: 'declined',
+      decline_code: 'card_declined',
+      message: 'declined',
+    });
     const pinned = await terminal.post(`/v1/payment_intents/${id}/confirm`, { payment_method: { type: 'card' } }, { key });
     expect(pinned.statusCode).toBe(409);
     expect(pinned.body).toBe(refused.body);

@@ -151,10 +151,13 @@ describe('in-progress claims belong to a live owner session', () => {
     await harness.ledger.client.query('SELECT pg_terminate_backend($1)', [before]);
     // The heartbeat notices within a second; the next claim re-takes the lock on a new session.
     await expect
-      .poll(async () => {
-        await terminal.post('/v1/payment_intents', createBody);
-        return holder();
-      }, { timeout: 10_000, interval: 100 })
+      .poll(
+        async () => {
+          await terminal.post('/v1/payment_intents', createBody);
+          return holder();
+        },
+        { timeout: 10_000, interval: 100 },
+      )
       .toSatisfy((pid: number | undefined) => pid !== undefined && pid !== before);
   });
 

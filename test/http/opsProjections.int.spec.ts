@@ -29,7 +29,10 @@ afterAll(async () => {
 
 describe('GET /v1/ops/projections', () => {
   it('needs a staff credential or the operator secret', async () => {
-    for (const [secret, code] of [[null, 'authentication_required'], ['wrong', 'invalid_operator_secret']] as const) {
+    for (const [secret, code] of [
+      [null, 'authentication_required'],
+      ['wrong', 'invalid_operator_secret'],
+    ] as const) {
       const response = await ops('GET', '/v1/ops/projections', secret);
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ code });

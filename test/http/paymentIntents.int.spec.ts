@@ -76,7 +76,12 @@ describe('card (external card app)', () => {
     expect(launched.next_action?.type).toBe('launch_card_app');
     const attemptId = launched.next_action?.attempt_id ?? '';
     const approved = await ok(terminal, `/v1/payment_intents/${intent.id}/card_result`, {
-      attempt_id: attemptId, outcome: 'approved', amount: 5000, approval_number: 'A12345', masked_pan: '424242******4242', brand: 'visa',
+      attempt_id: attemptId,
+      outcome: 'approved',
+      amount: 5000,
+      approval_number: 'A12345',
+      masked_pan: '424242******4242',
+      brand: 'visa',
     });
     expect(approved).toMatchObject({ status: 'completed', amount_received: 5000 });
     expect(approved.attempts[0]?.card?.brand).toBe('visa');
@@ -93,7 +98,10 @@ describe('card (external card app)', () => {
     const intent = await created(terminal, { amount: 800, mode: 'external' });
     const launched = await ok(terminal, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: { type: 'card' } });
     const declined = await ok(terminal, `/v1/payment_intents/${intent.id}/card_result`, {
-      attempt_id: launched.next_action?.attempt_id, outcome: 'declined', decline_code: 'card_declined', message: 'Do not honor',
+      attempt_id: launched.next_action?.attempt_id,
+      outcome: 'declined',
+      decline_code: 'card_declined',
+      message: 'Do not honor',
     });
     expect(declined).toMatchObject({ status: 'pending', last_payment_error: { decline_code: 'card_declined' } });
     const again = await ok(terminal, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: { type: 'card' } });
@@ -105,7 +113,12 @@ describe('card (external card app)', () => {
     const intent = await created(terminal, { amount: 5000, mode: 'external', capture_method: 'manual' });
     const launched = await ok(terminal, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: { type: 'card' } });
     const authorized = await ok(terminal, `/v1/payment_intents/${intent.id}/card_result`, {
-      attempt_id: launched.next_action?.attempt_id, outcome: 'approved', amount: 5000, approval_number: 'A9', masked_pan: '555555******4444', brand: 'mastercard',
+      attempt_id: launched.next_action?.attempt_id,
+      outcome: 'approved',
+      amount: 5000,
+      approval_number: 'A9',
+      masked_pan: '555555******4444',
+      brand: 'mastercard',
       capture_before: new Date(Date.now() + 7 * 86_400_000).toISOString(),
     });
     expect(authorized).toMatchObject({ status: 'requires_capture', amount_capturable: 5000, amount_received: 0 });
@@ -122,7 +135,10 @@ describe('QR (pgw_processed)', () => {
     const shown = await ok(terminal, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: { type: 'qr' } });
     expect(shown.next_action?.type).toBe('display_qr');
     const paid = await ok(partner, `/v1/payment_intents/${intent.id}/provider_result`, {
-      attempt_id: shown.next_action?.attempt_id, outcome: 'succeeded', amount: 3300, provider_payment_id: 'paypay-123',
+      attempt_id: shown.next_action?.attempt_id,
+      outcome: 'succeeded',
+      amount: 3300,
+      provider_payment_id: 'paypay-123',
     });
     expect(paid).toMatchObject({ status: 'completed', amount_received: 3300 });
   });

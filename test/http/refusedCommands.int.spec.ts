@@ -106,33 +106,183 @@ function refusals(): readonly Refusal[] {
   const create = (caller: () => HttpCaller, extra: (amount: number, reference: string | null) => Record<string, unknown>) => (amount: number, reference: string | null) =>
     caller().post('/v1/payment_intents', { amount, mode: 'manual', client_reference_id: reference, ...extra(amount, reference) });
   const as = (tenant: () => TenantFixture) => () => harness.asPartner(tenant());
-  const at = (tenant: () => TenantFixture, terminalOf: () => TenantFixture = tenant) => () => ({ store_id: tenant().storeId, terminal_id: terminalOf().terminalId });
+  const at =
+    (tenant: () => TenantFixture, terminalOf: () => TenantFixture = tenant) =>
+    () => ({ store_id: tenant().storeId, terminal_id: terminalOf().terminalId });
   const asTerminal = () => terminal;
   const intent = (id: () => string, path: string, body: (amount: number) => unknown) => (amount: number) => terminal.post(`/v1/payment_intents/${id()}/${path}`, body(amount));
   return [
-    { name: "create at another partner's store", send: create(as(() => open), at(() => other)), status: 404, code: 'tenancy.store_not_found' },
-    { name: 'create at a closed store', send: create(as(() => closedStore), at(() => closedStore)), status: 409, code: 'tenancy.store_closed' },
-    { name: 'create for a suspended merchant', send: create(as(() => suspendedMerchant), at(() => suspendedMerchant)), status: 409, code: 'tenancy.merchant_not_active' },
-    { name: "create from another store's terminal", send: create(as(() => open), at(() => open, () => other)), status: 404, code: 'tenancy.terminal_not_found' },
-    { name: 'create from a deactivated terminal', send: create(as(() => deactivatedTerminal), at(() => deactivatedTerminal)), status: 409, code: 'tenancy.terminal_deactivated' },
-    { name: 'create with a provider the store has not configured', send: create(asTerminal, () => ({ mode: 'pgw_processed', provider: 'rakuten_pay' })), status: 422, code: 'payment_intent.provider_mismatch' },
+    {
+      name: "create at another partner's store",
+      send: create(
+        as(() => open),
+        at(() => other),
+      ),
+      status: 404,
+      code: 'tenancy.store_not_found',
+    },
+    {
+      name: 'create at a closed store',
+      send: create(
+        as(() => closedStore),
+        at(() => closedStore),
+      ),
+      status: 409,
+      code: 'tenancy.store_closed',
+    },
+    {
+      name: 'create for a suspended merchant',
+      send: create(
+        as(() => suspendedMerchant),
+        at(() => suspendedMerchant),
+      ),
+      status: 409,
+      code: 'tenancy.merchant_not_active',
+    },
+    {
+      name: "create from another store's terminal",
+      send: create(
+        as(() => open),
+        at(
+          () => open,
+          () => other,
+        ),
+      ),
+      status: 404,
+      code: 'tenancy.terminal_not_found',
+    },
+    {
+      name: 'create from a deactivated terminal',
+      send: create(
+        as(() => deactivatedTerminal),
+        at(() => deactivatedTerminal),
+      ),
+      status: 409,
+      code: 'tenancy.terminal_deactivated',
+    },
+    {
+      name: 'create with a provider the store has not configured',
+      send: create(asTerminal, () => ({ mode: 'pgw_processed', provider: 'rakuten_pay' })),
+      status: 422,
+      code: 'payment_intent.provider_mismatch',
+    },
     { name: 'create cash naming a provider', send: create(asTerminal, () => ({ provider: 'paypay' })), status: 422, code: 'payment_intent.provider_mismatch' },
     { name: 'create cash with manual capture', send: create(asTerminal, () => ({ capture_method: 'manual' })), status: 422, code: 'payment_intent.capture_method_not_supported' },
     { name: 'create with a used reference', send: create(asTerminal, () => ({ client_reference_id: 'used-1' })), status: 409, code: 'duplicate_reference' },
     { name: 'create with a zero amount (schema)', send: create(asTerminal, () => ({ amount: 0 })), status: 400, code: 'validation_error' },
-    { name: 'confirm a completed intent', send: intent(() => intents.completedCash, 'confirm', (amount) => ({ payment_method: { type: 'cash', tendered: amount } })), status: 409, code: 'payment_intent.invalid_state_transition' },
-    { name: 'confirm cash short', send: intent(() => intents.pendingCash, 'confirm', (amount) => ({ payment_method: { type: 'cash', tendered: Math.min(amount, 999) } })), status: 422, code: 'payment_intent.tendered_less_than_amount' },
-    { name: 'card result for an unknown attempt', send: intent(() => intents.pendingCard, 'card_result', () => ({ attempt_id: 'pa_unknown', outcome: 'unknown' })), status: 404, code: 'payment_intent.attempt_not_found' },
-    { name: 'capture a pending intent', send: intent(() => intents.pendingCard, 'capture', (amount) => ({ amount_to_capture: amount })), status: 409, code: 'payment_intent.invalid_state_transition' },
-    { name: 'cancel a completed intent', send: intent(() => intents.completedCash, 'cancel', () => ({})), status: 409, code: 'payment_intent.invalid_state_transition' },
-    { name: 'refund more than received', send: intent(() => intents.completedCash, 'refunds', (amount) => ({ amount: 1000 + amount })), status: 422, code: 'payment_intent.refund_exceeds_received' },
-    { name: 'refund a pending intent', send: intent(() => intents.pendingCash, 'refunds', (amount) => ({ amount })), status: 409, code: 'payment_intent.invalid_state_transition' },
-    { name: 'open a store for a suspended merchant', send: () => harness.asPartner(suspendedMerchant).post(`/v1/merchants/${suspendedMerchant.merchantId}/stores`, { name: 'Ginza', time_zone: 'Asia/Tokyo', cutoff_minutes: 240 }), status: 409, code: 'tenancy.merchant_not_active' },
-    { name: 'open a store in an unknown time zone', send: () => harness.asPartner(open).post(`/v1/merchants/${open.merchantId}/stores`, { name: 'Ginza', time_zone: 'Mars/Olympus', cutoff_minutes: 240 }), status: 422, code: 'tenancy.invalid_time_zone' },
-    { name: 'register a terminal at a closed store', send: () => harness.asPartner(closedStore).post(`/v1/stores/${closedStore.storeId}/terminals`, { device_uuid: randomUUID(), public_key: ecKey, model: 'S-Pitt Air' }), status: 409, code: 'tenancy.store_not_open' },
-    { name: 'register a terminal with an RSA key', send: () => harness.asPartner(open).post(`/v1/stores/${open.storeId}/terminals`, { device_uuid: randomUUID(), public_key: rsaKey, model: 'S-Pitt Air' }), status: 422, code: 'tenancy.invalid_public_key' },
-    { name: 'configure a provider at a closed store', send: () => harness.asPartner(closedStore).post(`/v1/stores/${closedStore.storeId}/provider_configs`, { provider_code: 'd_barai', fee_rate_ppm: 30_000, fixed_fee_minor: 0, credentials: { api_key: 'k' } }), status: 409, code: 'tenancy.store_not_open' },
-    { name: 'configure a configured provider with other fees', send: (amount) => harness.asPartner(open).post(`/v1/stores/${open.storeId}/provider_configs`, { provider_code: 'paypay', fee_rate_ppm: 20_000 + amount, fixed_fee_minor: 0, credentials: { api_key: 'k' } }), status: 409, code: 'tenancy.store_provider_config_already_configured' },
+    {
+      name: 'confirm a completed intent',
+      send: intent(
+        () => intents.completedCash,
+        'confirm',
+        (amount) => ({ payment_method: { type: 'cash', tendered: amount } }),
+      ),
+      status: 409,
+      code: 'payment_intent.invalid_state_transition',
+    },
+    {
+      name: 'confirm cash short',
+      send: intent(
+        () => intents.pendingCash,
+        'confirm',
+        (amount) => ({ payment_method: { type: 'cash', tendered: Math.min(amount, 999) } }),
+      ),
+      status: 422,
+      code: 'payment_intent.tendered_less_than_amount',
+    },
+    {
+      name: 'card result for an unknown attempt',
+      send: intent(
+        () => intents.pendingCard,
+        'card_result',
+        () => ({ attempt_id: 'pa_unknown', outcome: 'unknown' }),
+      ),
+      status: 404,
+      code: 'payment_intent.attempt_not_found',
+    },
+    {
+      name: 'capture a pending intent',
+      send: intent(
+        () => intents.pendingCard,
+        'capture',
+        (amount) => ({ amount_to_capture: amount }),
+      ),
+      status: 409,
+      code: 'payment_intent.invalid_state_transition',
+    },
+    {
+      name: 'cancel a completed intent',
+      send: intent(
+        () => intents.completedCash,
+        'cancel',
+        () => ({}),
+      ),
+      status: 409,
+      code: 'payment_intent.invalid_state_transition',
+    },
+    {
+      name: 'refund more than received',
+      send: intent(
+        () => intents.completedCash,
+        'refunds',
+        (amount) => ({ amount: 1000 + amount }),
+      ),
+      status: 422,
+      code: 'payment_intent.refund_exceeds_received',
+    },
+    {
+      name: 'refund a pending intent',
+      send: intent(
+        () => intents.pendingCash,
+        'refunds',
+        (amount) => ({ amount }),
+      ),
+      status: 409,
+      code: 'payment_intent.invalid_state_transition',
+    },
+    {
+      name: 'open a store for a suspended merchant',
+      send: () =>
+        harness.asPartner(suspendedMerchant).post(`/v1/merchants/${suspendedMerchant.merchantId}/stores`, { name: 'Ginza', time_zone: 'Asia/Tokyo', cutoff_minutes: 240 }),
+      status: 409,
+      code: 'tenancy.merchant_not_active',
+    },
+    {
+      name: 'open a store in an unknown time zone',
+      send: () => harness.asPartner(open).post(`/v1/merchants/${open.merchantId}/stores`, { name: 'Ginza', time_zone: 'Mars/Olympus', cutoff_minutes: 240 }),
+      status: 422,
+      code: 'tenancy.invalid_time_zone',
+    },
+    {
+      name: 'register a terminal at a closed store',
+      send: () => harness.asPartner(closedStore).post(`/v1/stores/${closedStore.storeId}/terminals`, { device_uuid: randomUUID(), public_key: ecKey, model: 'S-Pitt Air' }),
+      status: 409,
+      code: 'tenancy.store_not_open',
+    },
+    {
+      name: 'register a terminal with an RSA key',
+      send: () => harness.asPartner(open).post(`/v1/stores/${open.storeId}/terminals`, { device_uuid: randomUUID(), public_key: rsaKey, model: 'S-Pitt Air' }),
+      status: 422,
+      code: 'tenancy.invalid_public_key',
+    },
+    {
+      name: 'configure a provider at a closed store',
+      send: () =>
+        harness
+          .asPartner(closedStore)
+          .post(`/v1/stores/${closedStore.storeId}/provider_configs`, { provider_code: 'd_barai', fee_rate_ppm: 30_000, fixed_fee_minor: 0, credentials: { api_key: 'k' } }),
+      status: 409,
+      code: 'tenancy.store_not_open',
+    },
+    {
+      name: 'configure a configured provider with other fees',
+      send: (amount) =>
+        harness
+          .asPartner(open)
+          .post(`/v1/stores/${open.storeId}/provider_configs`, { provider_code: 'paypay', fee_rate_ppm: 20_000 + amount, fixed_fee_minor: 0, credentials: { api_key: 'k' } }),
+      status: 409,
+      code: 'tenancy.store_provider_config_already_configured',
+    },
   ];
 }
 
@@ -152,7 +302,9 @@ async function tableDigests(client: SqlClient): Promise<Map<string, string>> {
 }
 
 async function idempotencyRecords(client: SqlClient): Promise<Map<string, string>> {
-  const rows = await client.query<{ id: string; record: string }>(`SELECT scope || ' ' || key AS id, state || ' ' || coalesce(response_status::text, '') || ' ' || coalesce(response_body, '') AS record FROM idempotency_keys`);
+  const rows = await client.query<{ id: string; record: string }>(
+    `SELECT scope || ' ' || key AS id, state || ' ' || coalesce(response_status::text, '') || ' ' || coalesce(response_body, '') AS record FROM idempotency_keys`,
+  );
   return new Map(rows.map((row) => [row.id, row.record]));
 }
 
@@ -172,7 +324,10 @@ describe('a refused command changes nothing', () => {
     const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ kind: fc.nat(kinds.length - 1), amount: fc.integer({ min: 1, max: 999 }), reference: fc.constantFrom(null, 'order-1', 'used-1', 'bill-7') }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.record({ kind: fc.nat(kinds.length - 1), amount: fc.integer({ min: 1, max: 999 }), reference: fc.constantFrom(null, 'order-1', 'used-1', 'bill-7') }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         async (commands) => {
           // Compared with the state before this run (so a counterexample shrinks to the culprit) and at the end with the first.
           const runTablesBefore = await tableDigests(harness.ledger.client);
@@ -182,7 +337,11 @@ describe('a refused command changes nothing', () => {
             const refusal = kinds[kind];
             if (refusal === undefined) throw new Error(`no refusal ${kind}`);
             const response = await refusal.send(amount, reference);
-            expect({ name: refusal.name, status: response.statusCode, code: (JSON.parse(response.body) as { code?: string }).code }).toEqual({ name: refusal.name, status: refusal.status, code: refusal.code });
+            expect({ name: refusal.name, status: response.statusCode, code: (JSON.parse(response.body) as { code?: string }).code }).toEqual({
+              name: refusal.name,
+              status: refusal.status,
+              code: refusal.code,
+            });
             seen.add(refusal.name);
           }
           expect(await harness.eventCount()).toBe(runEventsBefore);
@@ -230,7 +389,15 @@ describe('a crash between the reservation and the intent’s append', () => {
     // What the crashed request left: its reservation, and no intent (its append never committed).
     await harness.ledger.store.append(
       toClientReferenceStreamName(tenant.storeId, 'order-9'),
-      [{ id: randomUUID(), type: 'ClientReferenceReserved', schemaVersion: 1, data: { paymentIntentId: reservedIntentId, scope: `terminal:${tenant.terminalId}`, key }, metadata: {} }],
+      [
+        {
+          id: randomUUID(),
+          type: 'ClientReferenceReserved',
+          schemaVersion: 1,
+          data: { paymentIntentId: reservedIntentId, scope: `terminal:${tenant.terminalId}`, key },
+          metadata: {},
+        },
+      ],
       { kind: 'no_stream' },
     );
     const body = { amount: 800, mode: 'manual', client_reference_id: 'order-9' };

@@ -52,7 +52,10 @@ beforeAll(async () => {
   tenantA = await harness.tenant();
   // B is another merchant of the same client partner: only the merchant scope keeps them apart.
   tenantB = await harness.tenant([], tenantA);
-  for (const [key, tenant] of [['a', tenantA], ['b', tenantB]] as const) {
+  for (const [key, tenant] of [
+    ['a', tenantA],
+    ['b', tenantB],
+  ] as const) {
     const terminal = await harness.asTerminal(tenant);
     const created = await terminal.post('/v1/payment_intents', { amount: key === 'a' ? 1200 : 3400, mode: 'manual' });
     expect(created.statusCode, created.body).toBe(201);

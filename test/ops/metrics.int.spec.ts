@@ -57,7 +57,8 @@ describe('GET /metrics', () => {
     const none = await get({});
     expect(none.statusCode).toBe(401);
     expect(none.json()).toMatchObject({ code: 'authentication_required' });
-    for (const headers of [{ authorization: 'Bearer stf_wrong.credential' }, { authorization: `Bearer ${SECRET}` }, { 'x-operator-secret': 'wrong' }]) expect((await get(headers)).statusCode).toBe(401);
+    for (const headers of [{ authorization: 'Bearer stf_wrong.credential' }, { authorization: `Bearer ${SECRET}` }, { 'x-operator-secret': 'wrong' }])
+      expect((await get(headers)).statusCode).toBe(401);
     expect((await get({ authorization: `Bearer ${await staffToken(harness, SECRET, 'auditor')}` })).statusCode).toBe(403);
     expect((await get({ authorization: `Bearer ${opsToken}` })).statusCode).toBe(200);
     expect((await get({ 'x-operator-secret': SECRET })).statusCode).toBe(200);
@@ -126,10 +127,14 @@ describe('a real Prometheus server', () => {
       const expected = sample(await scrape(), 'ledger_events_appended_total');
       expect(expected).toBeGreaterThanOrEqual(10);
       let seen: number | undefined;
-      await waitUntil(async () => {
-        seen = await prometheus.query('ledger_events_appended_total{job="ledger"}');
-        return seen === expected;
-      }, 20_000, `Prometheus to report ledger_events_appended_total = ${expected}`);
+      await waitUntil(
+        async () => {
+          seen = await prometheus.query('ledger_events_appended_total{job="ledger"}');
+          return seen === expected;
+        },
+        20_000,
+        `Prometheus to report ledger_events_appended_total = ${expected}`,
+      );
       // The projections catch up; a later scrape shows them 0 events behind.
       await harness.ledger.projections.caughtUp();
       await waitUntil(async () => (await prometheus.query('sum(ledger_projection_events_behind{job="ledger"})')) === 0, 20_000, 'Prometheus to see every projection caught up');

@@ -21,7 +21,10 @@ type Overview = {
   role: string;
   log_horizon: { hidden_events: number; held_back_by: Holder[] };
   projections: { name: string; serving: { events_behind: number } | null }[];
-  stuck_payments: { total: number; groups: { provider: string | null; store_id: string; count: number; payments: { payment_intent_id: string; attempt_id: string | null }[] }[] } | null;
+  stuck_payments: {
+    total: number;
+    groups: { provider: string | null; store_id: string; count: number; payments: { payment_intent_id: string; attempt_id: string | null }[] }[];
+  } | null;
 };
 
 const overview = async (): Promise<Overview> => {

@@ -22,7 +22,16 @@ import { staffToken } from './staffToken.js';
 const SECRET = 'test-operator-secret-ops-page-0123456789abcd';
 const POISON_AMOUNT = 13_013;
 const ARTIFACTS = join(process.cwd(), '.cache');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
 
 /** A read model that cannot apply one intent (its amount is the poison): the runtime parks that event. */
 const canary: Projector = {
@@ -65,7 +74,12 @@ beforeAll(async () => {
   terminal = await harness.asTerminal(tenant);
   address = await harness.ledger.app.listen({ host: '127.0.0.1', port: 0 });
   userDataDir = mkdtempSync(join(tmpdir(), 'ledger-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1500 } });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1500 },
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -93,7 +107,10 @@ describe('/ops in headless Chromium', () => {
     const poison = await terminal.post('/v1/payment_intents', { amount: POISON_AMOUNT, mode: 'manual' });
     expect(poison.statusCode, poison.body).toBe(201);
     for (let n = 0; n < 5; n += 1) expect((await terminal.post('/v1/payment_intents', { amount: 100 + n, mode: 'manual' })).statusCode).toBe(201);
-    await untilPage(async () => (await cellText('ops_canary', 'state')) === 'parked' && Number(await cellText('ops_canary', 'events_behind')) >= 6, 'ops_canary parked with events behind');
+    await untilPage(
+      async () => (await cellText('ops_canary', 'state')) === 'parked' && Number(await cellText('ops_canary', 'events_behind')) >= 6,
+      'ops_canary parked with events behind',
+    );
     const parkedRow = page.locator('[data-testid="parked"] tbody tr');
     await parkedRow.first().waitFor();
     expect(await parkedRow.count()).toBe(1);
@@ -102,7 +119,10 @@ describe('/ops in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'ops-page-parked.png'), fullPage: true });
 
     await parkedRow.first().getByRole('button', { name: 'Skip' }).click();
-    await untilPage(async () => (await cellText('ops_canary', 'state')) === 'running' && (await cellText('ops_canary', 'events_behind')) === '0', 'ops_canary caught up after the skip');
+    await untilPage(
+      async () => (await cellText('ops_canary', 'state')) === 'running' && (await cellText('ops_canary', 'events_behind')) === '0',
+      'ops_canary caught up after the skip',
+    );
     await untilPage(async () => (await parkedRow.count()) === 0, 'no parked events');
     expect(await page.locator('#chart-behind canvas').count()).toBe(1);
     expect(await page.locator('#chart-lag canvas').count()).toBe(1);

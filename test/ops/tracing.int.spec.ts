@@ -13,7 +13,15 @@ import type { TenantFixture } from '../support/tenancyFixtures.js';
 import { startTestLedger, type HttpCaller, type TestLedger } from '../support/testLedger.js';
 import { createTopic, deleteCreatedTopics, startCollector, testBrokers, uniqueName, waitUntil, type Collector } from '../support/kafka/kafkaTestKit.js';
 
-type ReceivedSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: { key: string; value: Record<string, unknown> }[]; links?: { traceId: string; spanId: string }[] };
+type ReceivedSpan = {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: Record<string, unknown> }[];
+  links?: { traceId: string; spanId: string }[];
+};
 
 const spans: ReceivedSpan[] = [];
 const contentTypes = new Set<string>();
@@ -70,7 +78,15 @@ describe('OTLP/HTTP export', () => {
     const topic = uniqueName('test.traces');
     await createTopic(brokers, topic, 1);
     collector = await startCollector(brokers, topic);
-    relay = startRelay({ client: harness.ledger.client, store: harness.ledger.store, brokers, logger: createLogger('silent'), name: uniqueName('trace-relay'), topic, initialPosition: await harness.ledger.store.headPosition() });
+    relay = startRelay({
+      client: harness.ledger.client,
+      store: harness.ledger.store,
+      brokers,
+      logger: createLogger('silent'),
+      name: uniqueName('trace-relay'),
+      topic,
+      initialPosition: await harness.ledger.store.headPosition(),
+    });
 
     const created = await terminal.post('/v1/payment_intents', { amount: 1200, mode: 'manual' });
     const id = created.json<{ id: string }>().id;
@@ -83,11 +99,16 @@ describe('OTLP/HTTP export', () => {
     await harness.ledger.projections.caughtUp();
     const inTrace = (name: string) => spans.find((span) => span.traceId === traceId && span.name.startsWith(name));
     // A projector batch holding events of several requests continues the first one's trace and links the others.
-    const projectorBatch = () => spans.find((span) => span.name === 'projection payment_intents batch' && (span.traceId === traceId || (span.links ?? []).some((link) => link.traceId === traceId)));
-    await waitUntil(async () => {
-      await flushTracing();
-      return ['POST /v1/payment_intents/', 'decide', 'ledger.append', `${topic} send`].every((name) => inTrace(name) !== undefined) && projectorBatch() !== undefined;
-    }, 20_000, 'the request, decide, append, projector and send spans of the trace').catch((error: unknown) => {
+    const projectorBatch = () =>
+      spans.find((span) => span.name === 'projection payment_intents batch' && (span.traceId === traceId || (span.links ?? []).some((link) => link.traceId === traceId)));
+    await waitUntil(
+      async () => {
+        await flushTracing();
+        return ['POST /v1/payment_intents/', 'decide', 'ledger.append', `${topic} send`].every((name) => inTrace(name) !== undefined) && projectorBatch() !== undefined;
+      },
+      20_000,
+      'the request, decide, append, projector and send spans of the trace',
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}; received: ${JSON.stringify(spans.map((span) => [span.traceId === traceId, span.name, span.parentSpanId]))}`);
     });
 

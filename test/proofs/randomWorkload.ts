@@ -9,7 +9,6 @@ import { seededRandom } from '../support/seededRandom.js';
 
 type Intent = { id: string; next_action: { attempt_id: string } | null; refunds: { id: string; status: string }[]; amount_received: number };
 
-
 async function call(caller: HttpCaller, path: string, body: unknown, expected = [200, 201]): Promise<Intent> {
   const response = await caller.post(path, body);
   if (!expected.includes(response.statusCode)) throw new Error(`${path} answered ${response.statusCode}: ${response.body}`);
@@ -30,7 +29,11 @@ async function refunds(caller: HttpCaller, server: HttpCaller, random: () => num
     const refund = after.refunds.at(-1);
     if (qr && refund !== undefined && refund.status === 'pending') {
       const succeeded = random() < 0.8;
-      await call(server, `/v1/payment_intents/${intent.id}/refunds/${refund.id}/result`, succeeded ? { outcome: 'succeeded', provider_refund_id: `prf_${refund.id}` } : { outcome: 'failed', failure_reason: 'provider refused' });
+      await call(
+        server,
+        `/v1/payment_intents/${intent.id}/refunds/${refund.id}/result`,
+        succeeded ? { outcome: 'succeeded', provider_refund_id: `prf_${refund.id}` } : { outcome: 'failed', failure_reason: 'provider refused' },
+      );
       if (succeeded) left -= amount;
     } else {
       left -= amount;
@@ -66,7 +69,12 @@ async function oneIntent(caller: HttpCaller, server: HttpCaller, random: () => n
       const started = await confirm(intent.id, { type: 'card' });
       let paid: Intent;
       if (random() < 0.4) {
-        await call(caller, `/v1/payment_intents/${intent.id}/card_result`, { attempt_id: attemptOf(started), outcome: 'declined', decline_code: 'insufficient_funds', message: 'Declined' });
+        await call(caller, `/v1/payment_intents/${intent.id}/card_result`, {
+          attempt_id: attemptOf(started),
+          outcome: 'declined',
+          decline_code: 'insufficient_funds',
+          message: 'Declined',
+        });
         const again = await confirm(intent.id, { type: 'card' });
         paid = await call(caller, `/v1/payment_intents/${intent.id}/card_result`, approved(attemptOf(again), amount));
       } else {
@@ -89,13 +97,24 @@ async function oneIntent(caller: HttpCaller, server: HttpCaller, random: () => n
     case 5: {
       const intent = await create({ mode: 'pgw_processed', provider: 'paypay' });
       const started = await confirm(intent.id, { type: 'qr' });
-      const paid = await call(server, `/v1/payment_intents/${intent.id}/provider_result`, { attempt_id: attemptOf(started), outcome: 'succeeded', amount, provider_payment_id: `pp_${intent.id}` });
+      const paid = await call(server, `/v1/payment_intents/${intent.id}/provider_result`, {
+        attempt_id: attemptOf(started),
+        outcome: 'succeeded',
+        amount,
+        provider_payment_id: `pp_${intent.id}`,
+      });
       return refunds(caller, server, random, paid, true);
     }
     case 6: {
       const intent = await create({ mode: 'pgw_processed', provider: 'paypay', capture_method: 'manual' });
       const started = await confirm(intent.id, { type: 'qr' });
-      await call(server, `/v1/payment_intents/${intent.id}/provider_result`, { attempt_id: attemptOf(started), outcome: 'authorized', amount, provider_payment_id: `pp_${intent.id}`, capture_before: inOneDay });
+      await call(server, `/v1/payment_intents/${intent.id}/provider_result`, {
+        attempt_id: attemptOf(started),
+        outcome: 'authorized',
+        amount,
+        provider_payment_id: `pp_${intent.id}`,
+        capture_before: inOneDay,
+      });
       if (random() < 0.5) {
         await call(caller, `/v1/payment_intents/${intent.id}/cancel`, { cancellation_reason: 'abandoned' });
         return;

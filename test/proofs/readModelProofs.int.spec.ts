@@ -112,7 +112,9 @@ describe(`read-model proofs (PROOF_SEED=${SEED})`, () => {
     );
     expect(Number(balances?.sales) - Number(balances?.refunds)).toBe(net);
     expect(Number(balances?.holdings)).toBe(net);
-    const [pending] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${journal}.journal_holds WHERE payment_intent_id = ANY ($1::text[]) AND status = 'pending'`, [intents.filter((intent) => intent.status === 'completed' || intent.status === 'canceled').map((intent) => intent.id)]);
+    const [pending] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${journal}.journal_holds WHERE payment_intent_id = ANY ($1::text[]) AND status = 'pending'`, [
+      intents.filter((intent) => intent.status === 'completed' || intent.status === 'canceled').map((intent) => intent.id),
+    ]);
     expect(pending?.n).toBe(0);
   });
 
@@ -152,7 +154,10 @@ describe(`read-model proofs (PROOF_SEED=${SEED})`, () => {
     expect(Number(settlement?.refunds)).toBe(settled.reduce((sum, intent) => sum + intent.amount_refunded, 0));
     expect(Number(settlement?.net)).toBe(Number(settlement?.gross) - Number(settlement?.refunds) - Number(settlement?.fees));
     const journal = await schemaOf('journal');
-    const [fees] = await sql<{ fees: string }>(`SELECT sum(posted_credits - posted_debits)::text AS fees FROM ${journal}.journal_accounts WHERE merchant_id = $1 AND account LIKE '%:fees_payable:%'`, [tenant.merchantId]);
+    const [fees] = await sql<{ fees: string }>(
+      `SELECT sum(posted_credits - posted_debits)::text AS fees FROM ${journal}.journal_accounts WHERE merchant_id = $1 AND account LIKE '%:fees_payable:%'`,
+      [tenant.merchantId],
+    );
     expect(Number(settlement?.fees)).toBe(Number(fees?.fees));
     expect(Number(fees?.fees)).toBeGreaterThan(0);
   });
@@ -160,10 +165,12 @@ describe(`read-model proofs (PROOF_SEED=${SEED})`, () => {
   it('rebuilding every projection from the log yields tables identical, row by row, to the live ones', async () => {
     const { projections } = harness.ledger;
     const checksums = async (schema: string): Promise<Record<string, string>> => {
-      const tables = await sql<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name", [schema]);
+      const tables = await sql<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
       const sums: Record<string, string> = {};
       for (const { table_name: table } of tables) {
-        const [row] = await sql<{ rows: number; sum: string | null }>(`SELECT count(*)::int AS rows, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS sum FROM ${schema}.${table} t`);
+        const [row] = await sql<{ rows: number; sum: string | null }>(
+          `SELECT count(*)::int AS rows, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS sum FROM ${schema}.${table} t`,
+        );
         sums[table] = `${row?.rows ?? 0}:${row?.sum ?? ''}`;
       }
       return sums;

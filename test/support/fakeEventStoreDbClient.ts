@@ -53,7 +53,11 @@ export function createFakeEventStoreDb(): FakeEventStoreDb {
     commitPosition: stored.position.commit,
   });
 
-  const appendToStream = (streamId: string, events: readonly { id: string; type: string; data: unknown; metadata: unknown }[], options: { expectedRevision?: AppendExpectedRevision }): Promise<AppendResult> => {
+  const appendToStream = (
+    streamId: string,
+    events: readonly { id: string; type: string; data: unknown; metadata: unknown }[],
+    options: { expectedRevision?: AppendExpectedRevision },
+  ): Promise<AppendResult> => {
     const list = streams.get(streamId) ?? [];
     const current = list.length === 0 ? NO_STREAM : BigInt(list.length - 1);
     const expected = options.expectedRevision;
@@ -84,8 +88,20 @@ export function createFakeEventStoreDb(): FakeEventStoreDb {
     return (async function* () {
       await Promise.resolve();
       if (list === undefined) throw new StreamNotFoundError(undefined, streamId);
-      const from = options.fromRevision === undefined || options.fromRevision === START ? (backwards ? list.length - 1 : 0) : options.fromRevision === END ? list.length - 1 : Number(options.fromRevision);
-      const picked = backwards ? list.slice(0, Math.min(from, list.length - 1) + 1).reverse().slice(0, count) : list.slice(from, from + count);
+      const from =
+        options.fromRevision === undefined || options.fromRevision === START
+          ? backwards
+            ? list.length - 1
+            : 0
+          : options.fromRevision === END
+            ? list.length - 1
+            : Number(options.fromRevision);
+      const picked = backwards
+        ? list
+            .slice(0, Math.min(from, list.length - 1) + 1)
+            .reverse()
+            .slice(0, count)
+        : list.slice(from, from + count);
       for (const stored of picked) yield resolved(stored);
     })();
   };
@@ -102,7 +118,12 @@ export function createFakeEventStoreDb(): FakeEventStoreDb {
     const backwards = options.direction === BACKWARDS;
     const count = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const start = indexOf(options.fromPosition, backwards);
-    const picked = backwards ? all.slice(0, start + 1).reverse().slice(0, count) : all.slice(start, start + count);
+    const picked = backwards
+      ? all
+          .slice(0, start + 1)
+          .reverse()
+          .slice(0, count)
+      : all.slice(start, start + count);
     return Readable.from(picked.map(resolved));
   };
 

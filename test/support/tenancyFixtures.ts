@@ -47,8 +47,11 @@ export async function createTenant(context: CommandContext, providers: readonly 
   const secret = sameClientPartnerAs?.secret ?? `secret-${context.newUuid()}`;
   const secretSha256Hex = createHash('sha256').update(secret).digest('hex');
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const run = <C, E extends { type: string; data: object }, S>(aggregate: { decide: (c: C, s: S) => readonly E[]; evolve: (s: S, e: E) => S; initialState: () => S }, stream: string, command: C) =>
-    executeCommand(context, { aggregate, stream, command: () => command, respond, metadata });
+  const run = <C, E extends { type: string; data: object }, S>(
+    aggregate: { decide: (c: C, s: S) => readonly E[]; evolve: (s: S, e: E) => S; initialState: () => S },
+    stream: string,
+    command: C,
+  ) => executeCommand(context, { aggregate, stream, command: () => command, respond, metadata });
   if (sameClientPartnerAs === undefined) {
     await run(clientPartnerDecider, toClientPartnerStreamName(clientPartnerId), {
       type: 'RegisterClientPartner',

@@ -10,18 +10,7 @@ import fc from 'fast-check';
 import type { Money } from '../../shared/index.js';
 import { decide, evolve, initialState, isPaymentIntentError } from '../index.js';
 import type { PaymentIntent, PaymentIntentCommand, PaymentIntentEvent } from '../index.js';
-import {
-  approved,
-  authorized,
-  card,
-  cardAuthOnly,
-  cash,
-  commandsFor,
-  declined,
-  qr,
-  qrPreAuth,
-  succeeded,
-} from './fixtures.js';
+import { approved, authorized, card, cardAuthOnly, cash, commandsFor, declined, qr, qrPreAuth, succeeded } from './fixtures.js';
 import type { Setup } from './fixtures.js';
 
 const baseMs = Date.UTC(2025, 5, 1, 10, 0, 0);
@@ -39,17 +28,13 @@ const maskedPan = fc.constantFrom('424242******4242', '555555******4444', '40000
 const cancelReason = fc.constantFrom('duplicate', 'fraudulent', 'requested_by_customer', 'abandoned');
 const compensation = fc.constantFrom('authorization_voided', 'payment_reversed', 'payment_refunded');
 const declineCode = fc.constantFrom('do_not_honor', 'lost_card');
-const providerError = fc
-  .constantFrom('USER_CANCELED', 'EXPIRED')
-  .map((code) => ({ outcome: 'failed', code, message: code }) as const);
+const providerError = fc.constantFrom('USER_CANCELED', 'EXPIRED').map((code) => ({ outcome: 'failed', code, message: code }) as const);
 const expiry = fc.integer({ min: 1, max: 3000 }).map(instantAt);
 const cashFor = commandsFor(cash);
 
 /** Card approvals with any amount, any (or no) capture deadline, and sometimes an unmasked number. */
 function approvals(money: fc.Arbitrary<Money>) {
-  return fc
-    .tuple(money, deadline, maskedPan)
-    .map(([paid, before, pan]) => ({ ...approved(paid, before), maskedPan: pan }));
+  return fc.tuple(money, deadline, maskedPan).map(([paid, before, pan]) => ({ ...approved(paid, before), maskedPan: pan }));
 }
 
 type Weighted = fc.WeightedArbitrary<PaymentIntentCommand>;
@@ -71,9 +56,7 @@ function attemptCommands(c: Commands, money: fc.Arbitrary<Money>): Weighted[] {
     { weight: 6, arbitrary: fc.tuple(approvals(money), attemptId).map(([result, id]) => c.cardResult(result, id)) },
     {
       weight: 3,
-      arbitrary: fc
-        .tuple(declineCode, attemptId)
-        .map(([code, id]) => c.cardResult({ ...declined, declineCode: code }, id)),
+      arbitrary: fc.tuple(declineCode, attemptId).map(([code, id]) => c.cardResult({ ...declined, declineCode: code }, id)),
     },
     { weight: 1, arbitrary: attemptId.map((id) => c.cardResult({ outcome: 'unknown' }, id)) },
     { weight: 6, arbitrary: fc.tuple(money, attemptId).map(([paid, id]) => c.providerResult(succeeded(paid), id)) },
@@ -115,15 +98,13 @@ function weightedMinutes(weight: number, max: number): fc.WeightedArbitrary<numb
 }
 
 const setups = fc.constantFrom(cash, card, cardAuthOnly, qr, qrPreAuth);
-export const scenarios: fc.Arbitrary<Scenario> = fc
-  .record({ setup: setups, amount: fc.integer({ min: 1, max: 20_000 }) })
-  .chain(({ setup, amount }) =>
-    fc.record({
-      setup: fc.constant(setup),
-      amount: fc.constant(amount),
-      steps: fc.array(stepsFor(setup, amount), { maxLength: 40, size: 'max' }),
-    }),
-  );
+export const scenarios: fc.Arbitrary<Scenario> = fc.record({ setup: setups, amount: fc.integer({ min: 1, max: 20_000 }) }).chain(({ setup, amount }) =>
+  fc.record({
+    setup: fc.constant(setup),
+    amount: fc.constant(amount),
+    steps: fc.array(stepsFor(setup, amount), { maxLength: 40, size: 'max' }),
+  }),
+);
 
 type Events = readonly PaymentIntentEvent[];
 export type Accepted = Readonly<{
@@ -139,8 +120,7 @@ export type Run = Readonly<{
   final: PaymentIntent;
 }>;
 
-const withNow = (command: PaymentIntentCommand, now: string): PaymentIntentCommand =>
-  ({ ...command, data: { ...command.data, now } }) as PaymentIntentCommand;
+const withNow = (command: PaymentIntentCommand, now: string): PaymentIntentCommand => ({ ...command, data: { ...command.data, now } }) as PaymentIntentCommand;
 
 /** Decides every step in order; a `DomainError` of this aggregate is a refusal, anything else fails the property. */
 export function run(scenario: Scenario): Run {

@@ -83,31 +83,21 @@ export function commandsFor(setup: Setup) {
         type: 'ConfirmPaymentIntent',
         data: { ...base, now, attemptId, paymentMethod: { type: 'cash', tendered } },
       }) as const,
-    cardResult: (result: CardResult, attemptId = 'att_1', now: string = at.t2) =>
-      ({ type: 'ReportCardResult', data: { ...base, now, attemptId, result } }) as const,
-    providerResult: (result: ProviderResult, attemptId = 'att_1', now: string = at.t2) =>
-      ({ type: 'ReportProviderResult', data: { ...base, now, attemptId, result } }) as const,
-    capture: (amountToCapture: Money | null, now: string = at.t3) =>
-      ({ type: 'CapturePaymentIntent', data: { ...base, now, amountToCapture } }) as const,
-    cancel: (
-      reason: UserCancellationReason = 'requested_by_customer',
-      providerCancelAccepted = false,
-      now: string = at.t3,
-    ) => ({ type: 'CancelPaymentIntent', data: { ...base, now, reason, providerCancelAccepted } }) as const,
+    cardResult: (result: CardResult, attemptId = 'att_1', now: string = at.t2) => ({ type: 'ReportCardResult', data: { ...base, now, attemptId, result } }) as const,
+    providerResult: (result: ProviderResult, attemptId = 'att_1', now: string = at.t2) => ({ type: 'ReportProviderResult', data: { ...base, now, attemptId, result } }) as const,
+    capture: (amountToCapture: Money | null, now: string = at.t3) => ({ type: 'CapturePaymentIntent', data: { ...base, now, amountToCapture } }) as const,
+    cancel: (reason: UserCancellationReason = 'requested_by_customer', providerCancelAccepted = false, now: string = at.t3) =>
+      ({ type: 'CancelPaymentIntent', data: { ...base, now, reason, providerCancelAccepted } }) as const,
     expire: (now: string) => ({ type: 'ExpirePaymentIntent', data: { ...base, now } }) as const,
     refund: (refundId: string, amount: Money, reason: RefundReason = 'requested_by_customer', now: string = at.t3) =>
       ({ type: 'CreateRefund', data: { ...base, now, refundId, amount, reason } }) as const,
     refundResult: (refundId: string, result: Data<'ReportRefundResult'>['result'], now: string = at.t3) =>
       ({ type: 'ReportRefundResult', data: { ...base, now, refundId, result } }) as const,
-    compensate: (attemptId: string, method: CompensationMethod, now: string = at.t3) =>
-      ({ type: 'RecordAttemptCompensation', data: { ...base, now, attemptId, method } }) as const,
+    compensate: (attemptId: string, method: CompensationMethod, now: string = at.t3) => ({ type: 'RecordAttemptCompensation', data: { ...base, now, attemptId, method } }) as const,
   } satisfies Record<string, (...args: never[]) => PaymentIntentCommand>;
 }
 
-export const approved = (
-  amount: Money = price,
-  captureBefore: string | null = null,
-): Extract<CardResult, { outcome: 'approved' }> => ({
+export const approved = (amount: Money = price, captureBefore: string | null = null): Extract<CardResult, { outcome: 'approved' }> => ({
   outcome: 'approved',
   amount,
   ...cardApproval,
@@ -135,16 +125,9 @@ export const providerFailed: ProviderResult = {
   message: 'The user canceled',
 };
 
-type EventData<T extends PaymentIntentEvent['type']> = Omit<
-  Extract<PaymentIntentEvent, { type: T }>['data'],
-  keyof PaymentIntentContext
->;
+type EventData<T extends PaymentIntentEvent['type']> = Omit<Extract<PaymentIntentEvent, { type: T }>['data'], keyof PaymentIntentContext>;
 
-type EventOf = <T extends PaymentIntentEvent['type']>(
-  type: T,
-  occurredAt: string,
-  data: EventData<T>,
-) => Extract<PaymentIntentEvent, { type: T }>;
+type EventOf = <T extends PaymentIntentEvent['type']>(type: T, occurredAt: string, data: EventData<T>) => Extract<PaymentIntentEvent, { type: T }>;
 
 /** Expected events for one intent set up as `setup`. */
 export function eventsFor(setup: Setup) {
@@ -177,8 +160,7 @@ function attemptEvents(event: EventOf, setup: Setup) {
         paymentMethodType: methodType,
         nextAction: methodType === 'card' ? 'launch_external_card_app' : 'display_qr',
       }),
-    succeeded: (attemptId = 'att_1', occurredAt: string = at.t2) =>
-      event('PaymentAttemptSucceeded', occurredAt, { attemptId, amount: price, details }),
+    succeeded: (attemptId = 'att_1', occurredAt: string = at.t2) => event('PaymentAttemptSucceeded', occurredAt, { attemptId, amount: price, details }),
     authorized: (attemptId = 'att_1', occurredAt: string = at.t2) =>
       event('PaymentAttemptAuthorized', occurredAt, {
         attemptId,
@@ -186,8 +168,7 @@ function attemptEvents(event: EventOf, setup: Setup) {
         captureBefore: at.captureBefore,
         details,
       }),
-    unknown: (attemptId = 'att_1', occurredAt: string = at.t2) =>
-      event('PaymentAttemptOutcomeUnknown', occurredAt, { attemptId, amount: price }),
+    unknown: (attemptId = 'att_1', occurredAt: string = at.t2) => event('PaymentAttemptOutcomeUnknown', occurredAt, { attemptId, amount: price }),
     cashReceived: (tendered: Money, attemptId = 'att_1', occurredAt: string = at.t1) =>
       event('CashPaymentReceived', occurredAt, {
         attemptId,

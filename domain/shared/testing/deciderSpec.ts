@@ -31,10 +31,7 @@ export type DeciderGiven<Command, Event> = (given: readonly Event[]) => Readonly
 
 type ThenOutcome<Event> = { events: readonly Event[] } | { code: string } | { unexpectedError: string };
 
-export function deciderSpec<Command, Event, State>(
-  decider: Decider<Command, Event, State>,
-  assertEqual: AssertEqual,
-): DeciderGiven<Command, Event> {
+export function deciderSpec<Command, Event, State>(decider: Decider<Command, Event, State>, assertEqual: AssertEqual): DeciderGiven<Command, Event> {
   return (given) => ({
     when: (command) => {
       const outcome = (): ThenOutcome<Event> => {
@@ -78,11 +75,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Runs one decision on a deep-frozen state; a `DomainError` becomes a `refused` outcome, anything else propagates. */
-export function attempt<Command, Event, State>(
-  decider: Decider<Command, Event, State>,
-  command: Command,
-  state: State,
-): Outcome<Event> {
+export function attempt<Command, Event, State>(decider: Decider<Command, Event, State>, command: Command, state: State): Outcome<Event> {
   try {
     return { events: decider.decide(command, deepFreeze(state)) };
   } catch (error) {
@@ -120,10 +113,7 @@ export interface Run<Command, Event, State> {
 }
 
 /** Decides and applies commands one after another, as a command handler would. */
-export function runCommands<Command, Event, State>(
-  decider: Decider<Command, Event, State>,
-  commands: readonly Command[],
-): Run<Command, Event, State> {
+export function runCommands<Command, Event, State>(decider: Decider<Command, Event, State>, commands: readonly Command[]): Run<Command, Event, State> {
   const steps: Step<Command, Event, State>[] = [];
   const events: Event[] = [];
   let state = decider.initialState();

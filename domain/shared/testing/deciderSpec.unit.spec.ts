@@ -95,7 +95,11 @@ describe('specify and runCommands', () => {
   it('runCommands decides and applies in order, re-deciding each accepted command on the state after it', () => {
     const result = runCommands(counter, [{ type: 'Add', amount: 2 }, { type: 'Refuse' }, { type: 'Add', amount: 3 }]);
     expect(result.state).toBe(5);
-    expect(result.steps.map((step) => step.outcome)).toEqual([{ events: [{ type: 'Added', total: 2 }] }, { refused: 'counter.refused' }, { events: [{ type: 'Added', total: 5 }] }]);
+    expect(result.steps.map((step) => step.outcome)).toEqual([
+      { events: [{ type: 'Added', total: 2 }] },
+      { refused: 'counter.refused' },
+      { events: [{ type: 'Added', total: 5 }] },
+    ]);
     expect(result.steps[1]?.reissue).toBeUndefined();
   });
 });

@@ -21,9 +21,16 @@ it('shows every payment event once on its terminal: receipts for money that move
   const shown: DeviceOutput[] = [];
   const logs: { level: string; message: string; fields: Readonly<Record<string, unknown>> }[] = [];
   consumer = await startDeviceConsumer({
-    brokers, topic, groupId: uniqueName('device'), fromBeginning: true,
-    sink: (output) => { shown.push(output); },
-    log: (level, message, fields) => { logs.push({ level, message, fields }); },
+    brokers,
+    topic,
+    groupId: uniqueName('device'),
+    fromBeginning: true,
+    sink: (output) => {
+      shown.push(output);
+    },
+    log: (level, message, fields) => {
+      logs.push({ level, message, fields });
+    },
   });
   // 8 distinct events shown; 2 duplicates, the v2 and the broken message logged (3 partitions: wait for all).
   await waitUntil(() => shown.length >= events.length && logs.length >= 4, 30_000, 'every message consumed');

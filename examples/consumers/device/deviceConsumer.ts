@@ -32,7 +32,10 @@ function methodLines(method: PaymentMethod, money: (amount: number) => string): 
     case 'cash':
       return ['Cash', `  Tendered ${money(method.tendered)}`, `  Change   ${money(method.change)}`];
     case 'card':
-      return [`Card ${method.brand.toUpperCase()} ${method.masked_pan}`, `  Approval ${method.approval_number}${method.slip_number === null ? '' : `  Slip ${method.slip_number}`}`];
+      return [
+        `Card ${method.brand.toUpperCase()} ${method.masked_pan}`,
+        `  Approval ${method.approval_number}${method.slip_number === null ? '' : `  Slip ${method.slip_number}`}`,
+      ];
     case 'qr':
       return [`QR payment ref ${method.provider_payment_id}`];
   }
@@ -48,7 +51,14 @@ export function renderForDevice(event: PaymentIntegrationEvent, locale = 'ja-JP'
       return {
         ...base,
         notification: { severity: 'success', title: 'Payment completed', body: `${money(event.amount)} received` },
-        receipt: ['RECEIPT', ...reference, `Total    ${money(event.amount)}`, ...methodLines(event.payment_method, money), `Payment  ${event.payment_intent_id}`, event.occurred_at],
+        receipt: [
+          'RECEIPT',
+          ...reference,
+          `Total    ${money(event.amount)}`,
+          ...methodLines(event.payment_method, money),
+          `Payment  ${event.payment_intent_id}`,
+          event.occurred_at,
+        ],
       };
     case 'payment.failed.v1':
       return {
@@ -61,12 +71,23 @@ export function renderForDevice(event: PaymentIntegrationEvent, locale = 'ja-JP'
         receipt: null,
       };
     case 'payment.canceled.v1':
-      return { ...base, notification: { severity: 'info', title: 'Payment canceled', body: `${money(event.amount)} — ${event.cancellation_reason.replaceAll('_', ' ')}` }, receipt: null };
+      return {
+        ...base,
+        notification: { severity: 'info', title: 'Payment canceled', body: `${money(event.amount)} — ${event.cancellation_reason.replaceAll('_', ' ')}` },
+        receipt: null,
+      };
     case 'payment.refunded.v1':
       return {
         ...base,
         notification: { severity: 'info', title: event.refund_status === 'full' ? 'Fully refunded' : 'Refunded', body: `${money(event.amount_refunded)} returned` },
-        receipt: ['REFUND', ...reference, `Refund   ${money(event.amount_refunded)}`, `Refunded ${money(event.total_refunded)} of ${money(event.amount_received)}`, `Payment  ${event.payment_intent_id}`, event.occurred_at],
+        receipt: [
+          'REFUND',
+          ...reference,
+          `Refund   ${money(event.amount_refunded)}`,
+          `Refunded ${money(event.total_refunded)} of ${money(event.amount_received)}`,
+          `Payment  ${event.payment_intent_id}`,
+          event.occurred_at,
+        ],
       };
   }
 }

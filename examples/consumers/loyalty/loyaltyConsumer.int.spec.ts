@@ -47,11 +47,21 @@ it('accrues and reverses points once per event, through duplicates, unknown vers
   const outcomes: LoyaltyOutcome[] = [];
   const skipped: string[] = [];
   const start = async (groupId: string): Promise<void> => {
-    consumers.push(await startLoyaltyConsumer({
-      brokers, pool, topic, groupId, fromBeginning: true,
-      log: (level, message) => { if (message.startsWith('skipping')) skipped.push(level); },
-      onApplied: (_event, outcome) => { outcomes.push(outcome); },
-    }));
+    consumers.push(
+      await startLoyaltyConsumer({
+        brokers,
+        pool,
+        topic,
+        groupId,
+        fromBeginning: true,
+        log: (level, message) => {
+          if (message.startsWith('skipping')) skipped.push(level);
+        },
+        onApplied: (_event, outcome) => {
+          outcomes.push(outcome);
+        },
+      }),
+    );
   };
   await start(uniqueName('loyalty'));
   await waitUntil(() => outcomes.length === 10 && skipped.length === 2, 30_000, 'every message consumed');
@@ -59,13 +69,23 @@ it('accrues and reverses points once per event, through duplicates, unknown vers
   expect(outcomes.filter((outcome) => outcome === 'accrued')).toHaveLength(3);
   expect(outcomes.filter((outcome) => outcome === 'reversed')).toHaveLength(3);
   // member-a: 12 − 4 − 8 (cash, fully refunded) + 30 − 10 (QR, a third refunded) = 20; member-b: 99; member-c paid nothing.
-  expect(await memberBalances(pool)).toEqual(new Map([['member-a', 20], ['member-b', 99]]));
+  expect(await memberBalances(pool)).toEqual(
+    new Map([
+      ['member-a', 20],
+      ['member-b', 99],
+    ]),
+  );
 
   // Another group replays the whole topic: every event is a duplicate now; the balances stay.
   await start(uniqueName('loyalty-replay'));
   await waitUntil(() => outcomes.length === 20, 30_000, 'the replay consumed');
   expect(outcomes.slice(10).every((outcome) => outcome === 'duplicate')).toBe(true);
-  expect(await memberBalances(pool)).toEqual(new Map([['member-a', 20], ['member-b', 99]]));
+  expect(await memberBalances(pool)).toEqual(
+    new Map([
+      ['member-a', 20],
+      ['member-b', 99],
+    ]),
+  );
   const processed = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM loyalty_processed_events');
   expect(processed.rows[0]?.n).toBe(events.length);
 });

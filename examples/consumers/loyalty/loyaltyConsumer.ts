@@ -47,7 +47,12 @@ async function accrue(client: pg.PoolClient, event: Extract<PaymentIntegrationEv
     [event.payment_intent_id, event.merchant_id, event.client_reference_id, event.currency, event.amount, points],
   );
   if (inserted.rowCount === 0) return 'ignored';
-  await client.query('INSERT INTO loyalty_point_movements (event_id, payment_intent_id, points, occurred_at) VALUES ($1, $2, $3, $4)', [event.id, event.payment_intent_id, points, event.occurred_at]);
+  await client.query('INSERT INTO loyalty_point_movements (event_id, payment_intent_id, points, occurred_at) VALUES ($1, $2, $3, $4)', [
+    event.id,
+    event.payment_intent_id,
+    points,
+    event.occurred_at,
+  ]);
   return 'accrued';
 }
 
@@ -65,7 +70,12 @@ async function reverse(client: pg.PoolClient, event: Extract<PaymentIntegrationE
     amountReceived: Number(award.amount_received),
   });
   await client.query('UPDATE loyalty_awards SET points_reversed = points_reversed + $2 WHERE payment_intent_id = $1', [event.payment_intent_id, points]);
-  await client.query('INSERT INTO loyalty_point_movements (event_id, payment_intent_id, points, occurred_at) VALUES ($1, $2, $3, $4)', [event.id, event.payment_intent_id, -points, event.occurred_at]);
+  await client.query('INSERT INTO loyalty_point_movements (event_id, payment_intent_id, points, occurred_at) VALUES ($1, $2, $3, $4)', [
+    event.id,
+    event.payment_intent_id,
+    -points,
+    event.occurred_at,
+  ]);
   return 'reversed';
 }
 

@@ -34,9 +34,7 @@ export type IntegrationConsumerOptions = Readonly<{
 export type RunningConsumer = Readonly<{ stop: () => Promise<void> }>;
 
 export type Decoded =
-  | Readonly<{ kind: 'event'; event: PaymentIntegrationEvent }>
-  | Readonly<{ kind: 'unsupported'; type: string }>
-  | Readonly<{ kind: 'invalid'; type: string; problem: string }>;
+  Readonly<{ kind: 'event'; event: PaymentIntegrationEvent }> | Readonly<{ kind: 'unsupported'; type: string }> | Readonly<{ kind: 'invalid'; type: string; problem: string }>;
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value: unknown = headers?.[name];

@@ -29,9 +29,7 @@ export function bearerToken(request: FastifyRequest): string | undefined | null 
 export async function authenticateBearer(dependencies: BearerAuthDependencies, token: string): Promise<AuthOutcome> {
   const verified = await dependencies.tokens.verify(token);
   if (!verified.ok) {
-    return verified.code === 'token_expired'
-      ? refuse('token_expired', 'the token has expired; obtain a new one')
-      : refuse('invalid_token', 'the bearer token is not valid');
+    return verified.code === 'token_expired' ? refuse('token_expired', 'the token has expired; obtain a new one') : refuse('invalid_token', 'the bearer token is not valid');
   }
   const claims = verified.token;
   if (claims.kind === 'payment_token') {

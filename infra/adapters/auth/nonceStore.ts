@@ -57,9 +57,7 @@ export async function pruneExpiredNonces(client: SqlClient, now: Date): Promise<
  *
  * @example const stop = startNoncePruning({ client, now: () => new Date(), intervalMs: 60_000, onError: (error) => log.warn({ err: error }) });
  */
-export function startNoncePruning(
-  options: Readonly<{ client: SqlClient; now: () => Date; intervalMs: number; onError: (error: unknown) => void }>,
-): () => void {
+export function startNoncePruning(options: Readonly<{ client: SqlClient; now: () => Date; intervalMs: number; onError: (error: unknown) => void }>): () => void {
   const timer = setInterval(() => {
     pruneExpiredNonces(options.client, options.now()).catch(options.onError);
   }, options.intervalMs);

@@ -89,7 +89,15 @@ describe('refused partner signatures', () => {
   it('a tampered body → 401 invalid_signature', async () => {
     await expectRefused(
       async (nonce) => {
-        const headers = signPartnerRequest({ secret: partner.secret, clientId: partner.clientPartnerId, method: 'POST', pathWithQuery: '/v1/merchants', body: merchantBody, timestamp: nowSeconds(), nonce });
+        const headers = signPartnerRequest({
+          secret: partner.secret,
+          clientId: partner.clientPartnerId,
+          method: 'POST',
+          pathWithQuery: '/v1/merchants',
+          body: merchantBody,
+          timestamp: nowSeconds(),
+          nonce,
+        });
         const tampered = merchantBody.replace('Kissa Hanako KK', 'Mallory KK');
         return ledger.app.inject({ method: 'POST', url: '/v1/merchants', payload: tampered, headers: { ...headers, 'content-type': 'application/json' } });
       },
@@ -128,7 +136,6 @@ describe('refused partner signatures', () => {
     expect(replay.json()).toMatchObject({ code: 'replayed_nonce' });
     expect(await eventCount(ledger.client)).toBe(before);
   });
-
 });
 
 describe('refused partner callers', () => {
@@ -136,7 +143,15 @@ describe('refused partner callers', () => {
     await expectRefused(
       async (nonce) => {
         const headers: Record<string, string> = {
-          ...signPartnerRequest({ secret: partner.secret, clientId: partner.clientPartnerId, method: 'POST', pathWithQuery: '/v1/merchants', body: merchantBody, timestamp: nowSeconds(), nonce }),
+          ...signPartnerRequest({
+            secret: partner.secret,
+            clientId: partner.clientPartnerId,
+            method: 'POST',
+            pathWithQuery: '/v1/merchants',
+            body: merchantBody,
+            timestamp: nowSeconds(),
+            nonce,
+          }),
           'content-type': 'application/json',
         };
         const rest = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== missing));

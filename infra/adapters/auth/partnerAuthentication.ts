@@ -8,14 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { SqlClient } from '../db/sqlClient.js';
 import { refuse, type AuthOutcome } from '../../../http/authProblems.js';
 import { recordPartnerNonce } from './nonceStore.js';
-import {
-  NONCE_PATTERN,
-  PARTNER_HEADERS,
-  SIGNATURE_PATTERN,
-  SIGNATURE_WINDOW_SECONDS,
-  TIMESTAMP_PATTERN,
-  verifyPartnerSignature,
-} from '../../../http/partnerSignature.js';
+import { NONCE_PATTERN, PARTNER_HEADERS, SIGNATURE_PATTERN, SIGNATURE_WINDOW_SECONDS, TIMESTAMP_PATTERN, verifyPartnerSignature } from '../../../http/partnerSignature.js';
 import type { TenancyDirectory } from './tenancyDirectory.js';
 
 export type PartnerAuthDependencies = Readonly<{

@@ -18,10 +18,10 @@ export const SERVER_KEY_BYTES = 32;
  * @example const signingKey = await loadOrCreateServerKey(client, 'token_signing'); // 32 bytes
  */
 export async function loadOrCreateServerKey(client: SqlClient, name: ServerKeyName): Promise<Buffer> {
-  await client.query(
-    `INSERT INTO auth_server_keys (name, key_bytes) VALUES ($1, decode($2, 'hex')) ON CONFLICT (name) DO NOTHING`,
-    [name, randomBytes(SERVER_KEY_BYTES).toString('hex')],
-  );
+  await client.query(`INSERT INTO auth_server_keys (name, key_bytes) VALUES ($1, decode($2, 'hex')) ON CONFLICT (name) DO NOTHING`, [
+    name,
+    randomBytes(SERVER_KEY_BYTES).toString('hex'),
+  ]);
   const rows = await client.query<{ key_hex: string }>(`SELECT encode(key_bytes, 'hex') AS key_hex FROM auth_server_keys WHERE name = $1`, [name]);
   const keyHex = rows[0]?.key_hex;
   if (keyHex === undefined) throw new Error(`server key ${name} is missing after it was created`);

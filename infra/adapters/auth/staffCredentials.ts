@@ -28,10 +28,7 @@ export type StaffCredential = Readonly<{
 }>;
 
 export type NewStaffCredential = Readonly<
-  { name: string; createdBy: string } & (
-    | { role: Exclude<StaffRole, 'merchant_reader'> }
-    | { role: 'merchant_reader'; merchantId: string; clientPartnerId: string }
-  )
+  { name: string; createdBy: string } & ({ role: Exclude<StaffRole, 'merchant_reader'> } | { role: 'merchant_reader'; merchantId: string; clientPartnerId: string })
 >;
 
 export type StaffCredentialStore = Readonly<{
@@ -131,10 +128,11 @@ export function createStaffCredentialStore(options: StaffCredentialStoreOptions)
       if (row === undefined || !timingSafeEqual(expected, sha256(secret))) return refuse('invalid_token', 'the staff credential is not valid');
       if (row.revoked_at !== null) return refuse('credential_revoked', `staff credential ${credentialId} was revoked`);
       const usedAt = now();
-      await client.query(
-        `UPDATE auth_staff_credentials SET last_used_at = $2 WHERE credential_id = $1 AND (last_used_at IS NULL OR last_used_at < $3)`,
-        [credentialId, usedAt.toISOString(), new Date(usedAt.getTime() - LAST_USED_RESOLUTION_MS).toISOString()],
-      );
+      await client.query(`UPDATE auth_staff_credentials SET last_used_at = $2 WHERE credential_id = $1 AND (last_used_at IS NULL OR last_used_at < $3)`, [
+        credentialId,
+        usedAt.toISOString(),
+        new Date(usedAt.getTime() - LAST_USED_RESOLUTION_MS).toISOString(),
+      ]);
       return { ok: true, principal: principalOf(row) };
     },
   };

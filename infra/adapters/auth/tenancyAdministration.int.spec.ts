@@ -11,16 +11,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClientPartner } from '../../../command/tenancy/index.js';
 import { merchantSchema, storeProviderConfigSchema, storeSchema, terminalSchema } from '../../../schemas/tenancy.js';
-import {
-  createAuthTestApp,
-  createPartner,
-  createTenancy,
-  eventCount,
-  partnerPost,
-  partnerRequest,
-  type AuthTestApp,
-  type Tenancy,
-} from '../../../test/support/authTestApp.js';
+import { createAuthTestApp, createPartner, createTenancy, eventCount, partnerPost, partnerRequest, type AuthTestApp, type Tenancy } from '../../../test/support/authTestApp.js';
 
 let ledger: AuthTestApp;
 let alice: Tenancy;
@@ -131,7 +122,12 @@ describe('provider configurations', () => {
   });
 
   it('allow one configuration per provider and store (409)', async () => {
-    const again = await partnerPost(ledger, alice.partner, `/v1/stores/${alice.storeId}/provider_configs`, { provider_code: 'paypay', fee_rate_ppm: 1, fixed_fee_minor: 0, credentials });
+    const again = await partnerPost(ledger, alice.partner, `/v1/stores/${alice.storeId}/provider_configs`, {
+      provider_code: 'paypay',
+      fee_rate_ppm: 1,
+      fixed_fee_minor: 0,
+      credentials,
+    });
     expect(again.json()).toMatchObject({ status: 409, code: 'tenancy.store_provider_config_already_configured' });
   });
 });

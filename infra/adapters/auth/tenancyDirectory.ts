@@ -76,8 +76,7 @@ export function createTenancyDirectory(options: TenancyDirectoryOptions): Tenanc
     clientPartner: (id) => partners.get(id, () => loadClientPartner(id)),
     terminal: (id) => terminals.get(id, () => loadTerminal(id)),
     loadTerminal,
-    loadMerchant: (id) =>
-      isMerchantId(id) ? fold(options.store, merchantDecider, toMerchantStreamName(id)) : Promise.resolve(merchantDecider.initialState()),
+    loadMerchant: (id) => (isMerchantId(id) ? fold(options.store, merchantDecider, toMerchantStreamName(id)) : Promise.resolve(merchantDecider.initialState())),
     loadStore: (id) => (isStoreId(id) ? fold(options.store, storeDecider, toStoreStreamName(id)) : Promise.resolve(storeDecider.initialState())),
   };
 }

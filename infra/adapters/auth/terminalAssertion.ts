@@ -26,20 +26,13 @@ export type AssertionOutcome = Readonly<{ ok: true; claims: TerminalTokenClaims 
 /**
  * @example const outcome = await verifyTerminalAssertion({ client, directory, now }, 'trm_01…', assertionJws);
  */
-export async function verifyTerminalAssertion(
-  dependencies: TerminalAssertionDependencies,
-  terminalId: string,
-  assertion: string,
-): Promise<AssertionOutcome> {
+export async function verifyTerminalAssertion(dependencies: TerminalAssertionDependencies, terminalId: string, assertion: string): Promise<AssertionOutcome> {
   const terminal = await dependencies.directory.loadTerminal(terminalId);
   if (terminal.status === 'unregistered') return refuse('unknown_client', 'no terminal has this terminal_id');
   const verified = await verifySignature(dependencies.now(), terminalId, terminal.publicKey, assertion);
   if (!verified.ok) return verified;
   if (terminal.status === 'deactivated') return refuse('terminal_deactivated', 'this terminal is deactivated');
-  const [store, merchant] = await Promise.all([
-    dependencies.directory.loadStore(terminal.storeId),
-    dependencies.directory.loadMerchant(terminal.merchantId),
-  ]);
+  const [store, merchant] = await Promise.all([dependencies.directory.loadStore(terminal.storeId), dependencies.directory.loadMerchant(terminal.merchantId)]);
   if (store.status !== 'open') return refuse('forbidden', "the terminal's store is closed");
   if (merchant.status !== 'active') return refuse('forbidden', "the terminal's merchant is not active");
   const partner = await dependencies.directory.clientPartner(merchant.clientPartnerId);
@@ -67,8 +60,7 @@ async function verifySignature(now: Date, terminalId: string, publicKey: string,
     });
     const { iat, exp, jti } = payload;
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    const wellFormed =
-      iat !== undefined && exp !== undefined && typeof jti === 'string' && jti.length > 0 && jti.length <= JTI_LENGTH_MAX;
+    const wellFormed = iat !== undefined && exp !== undefined && typeof jti === 'string' && jti.length > 0 && jti.length <= JTI_LENGTH_MAX;
     if (!wellFormed) return refuse('invalid_token', 'the assertion needs iat, exp and a jti of at most 128 characters');
     if (exp - iat > ASSERTION_LIFETIME_SECONDS_MAX || iat > nowSeconds + ASSERTION_CLOCK_TOLERANCE_SECONDS) {
       return refuse('invalid_token', `the assertion must not be issued in the future nor live more than ${ASSERTION_LIFETIME_SECONDS_MAX} s`);

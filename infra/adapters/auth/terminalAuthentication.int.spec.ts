@@ -36,11 +36,9 @@ afterAll(async () => {
   await ledger.close();
 });
 
-const requestToken = (terminalId: string, assertion: string) =>
-  ledger.app.inject({ method: 'POST', url: '/v1/terminal_tokens', payload: { terminal_id: terminalId, assertion } });
+const requestToken = (terminalId: string, assertion: string) => ledger.app.inject({ method: 'POST', url: '/v1/terminal_tokens', payload: { terminal_id: terminalId, assertion } });
 
-const whoami = (probe: string, token: string) =>
-  ledger.app.inject({ method: 'GET', url: `/v1/test/whoami/${probe}`, headers: { authorization: `Bearer ${token}` } });
+const whoami = (probe: string, token: string) => ledger.app.inject({ method: 'GET', url: `/v1/test/whoami/${probe}`, headers: { authorization: `Bearer ${token}` } });
 
 async function assertionRecorded(terminalId: string): Promise<number> {
   const rows = await ledger.client.query<{ count: number }>('SELECT count(*)::int AS count FROM auth_terminal_assertions WHERE terminal_id = $1', [terminalId]);
@@ -113,7 +111,6 @@ describe('issuing terminal tokens', () => {
     const response = await requestToken(stranger, await signAssertion(ledger, stranger, tenancy.keys.privateKey));
     expect(response.json()).toMatchObject({ status: 401, code: 'unknown_client' });
   });
-
 });
 
 describe('terminal bearer tokens', () => {
@@ -194,7 +191,7 @@ describe('deactivated terminals', () => {
     expect((await requestToken(tenancy.terminalId, await signAssertion(ledger, tenancy.terminalId, tenancy.keys.privateKey))).statusCode).toBe(200);
   });
 
-  it("a terminal whose merchant is suspended gets no token (403 forbidden)", async () => {
+  it('a terminal whose merchant is suspended gets no token (403 forbidden)', async () => {
     const tenancy = await createTenancy(ledger);
     const merchantId = parseMerchantId(tenancy.merchantId);
     await executeCommand(ledger.context, {

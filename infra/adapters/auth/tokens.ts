@@ -40,13 +40,9 @@ const claimsSchema = z.discriminatedUnion('scope', [
 export type TerminalTokenClaims = Readonly<{ terminalId: string; storeId: string; merchantId: string; clientPartnerId: string }>;
 export type PaymentTokenClaims = Readonly<{ paymentIntentId: string; merchantId: string; clientPartnerId: string }>;
 
-export type VerifiedToken =
-  | (Readonly<{ kind: 'terminal' }> & TerminalTokenClaims)
-  | (Readonly<{ kind: 'payment_token' }> & PaymentTokenClaims);
+export type VerifiedToken = (Readonly<{ kind: 'terminal' }> & TerminalTokenClaims) | (Readonly<{ kind: 'payment_token' }> & PaymentTokenClaims);
 
-export type TokenVerification =
-  | Readonly<{ ok: true; token: VerifiedToken }>
-  | Readonly<{ ok: false; code: 'invalid_token' | 'token_expired' }>;
+export type TokenVerification = Readonly<{ ok: true; token: VerifiedToken }> | Readonly<{ ok: false; code: 'invalid_token' | 'token_expired' }>;
 
 export type TokenService = Readonly<{
   issueTerminalToken: (claims: TerminalTokenClaims) => Promise<Readonly<{ accessToken: string; expiresInSeconds: number }>>;
@@ -92,12 +88,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { accessToken, expiresInSeconds: TERMINAL_TOKEN_LIFETIME_SECONDS };
     },
     issuePaymentToken: (claims) =>
-      sign(
-        'payment_token',
-        claims.paymentIntentId,
-        { merchant_id: claims.merchantId, client_partner_id: claims.clientPartnerId },
-        PAYMENT_TOKEN_LIFETIME_SECONDS,
-      ),
+      sign('payment_token', claims.paymentIntentId, { merchant_id: claims.merchantId, client_partner_id: claims.clientPartnerId }, PAYMENT_TOKEN_LIFETIME_SECONDS),
     verify: (token) => verifyCached(token),
   };
 

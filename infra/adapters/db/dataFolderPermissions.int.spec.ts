@@ -35,7 +35,11 @@ describe('embedded store permissions', () => {
     const lines: { msg?: string; fixed?: number }[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        chunk.toString('utf8').split('\n').filter((line) => line.length > 0).forEach((line) => lines.push(JSON.parse(line) as { msg?: string }));
+        chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line.length > 0)
+          .forEach((line) => lines.push(JSON.parse(line) as { msg?: string }));
         callback();
       },
     });

@@ -22,17 +22,11 @@ export function loadMigrations(directory: string = MIGRATIONS_DIR): readonly Mig
  * transaction, under a session advisory lock so concurrent starters do not race.
  * Returns the names it applied; `onApplying` hears each one before it runs (the start-up log).
  */
-export async function migrate(
-  client: SqlClient,
-  migrations: readonly Migration[] = loadMigrations(),
-  onApplying: (name: string) => void = () => undefined,
-): Promise<string[]> {
+export async function migrate(client: SqlClient, migrations: readonly Migration[] = loadMigrations(), onApplying: (name: string) => void = () => undefined): Promise<string[]> {
   return client.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await session.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
+      await session.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
       const rows = await session.query<{ name: string }>('SELECT name FROM schema_migrations');
       const applied = new Set(rows.map((row) => row.name));
       const done: string[] = [];

@@ -89,7 +89,6 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   });
   const listenings = new Set<() => Promise<void>>();
 
-
   return {
     kind: 'postgres',
     concurrencyMax: options.poolSizeMax,
@@ -133,10 +132,13 @@ async function listenReconnecting(options: PgClientOptions, channel: string, onN
       void client.end().catch(() => undefined);
       if (stopped) return;
       failures += 1;
-      timer = setTimeout(() => {
-        timer = undefined;
-        void open();
-      }, Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          void open();
+        },
+        Math.min(5000, 50 * 2 ** Math.min(failures, 7)),
+      );
     };
     client.on('error', reopen);
     client.on('end', reopen);

@@ -55,9 +55,12 @@ describe('embedded PGlite data folder', () => {
     const holder = await createPgliteClient(folder);
     const script = join(folder, 'open.mts');
     const moduleUrl = new URL('./pgliteClient.ts', import.meta.url).href;
-    writeFileSync(script, `import { createPgliteClient } from ${JSON.stringify(moduleUrl)};
+    writeFileSync(
+      script,
+      `import { createPgliteClient } from ${JSON.stringify(moduleUrl)};
 try { const c = await createPgliteClient(${JSON.stringify(folder)}); await c.close(); process.stdout.write('opened'); }
-catch (e) { process.stdout.write(e instanceof Error ? e.name : 'unknown'); }`);
+catch (e) { process.stdout.write(e instanceof Error ? e.name : 'unknown'); }`,
+    );
     const { stdout } = await run(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 });
     expect(stdout).toBe('DirectoryLockedError');
     await holder.close();

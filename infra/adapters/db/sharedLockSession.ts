@@ -68,9 +68,11 @@ export class SharedLockSession {
   private discard(heldPromise: Promise<Held>): void {
     if (this.held !== heldPromise) return;
     this.held = undefined;
-    void heldPromise.then((old) => {
-      old.release();
-    }).catch(() => undefined);
+    void heldPromise
+      .then((old) => {
+        old.release();
+      })
+      .catch(() => undefined);
   }
 
   private session(): Promise<Held> {

@@ -1,12 +1,4 @@
-import type {
-  EventFilter,
-  LogPosition,
-  ReadAllOptions,
-  ReadAllResult,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionState,
-} from '../../../domain/eventStore/index.js';
+import type { EventFilter, LogPosition, ReadAllOptions, ReadAllResult, SubscribeOptions, Subscription, SubscriptionState } from '../../../domain/eventStore/index.js';
 import { comparePositions } from '../../../domain/eventStore/index.js';
 import { WakeSignal } from './wakeSignal.js';
 

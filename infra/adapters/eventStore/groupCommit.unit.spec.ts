@@ -108,14 +108,7 @@ describe('GroupCommitter', () => {
       },
     });
     const settled = await Promise.allSettled([1, 10, 11, 12, 13, 14].map((value) => committer.submit(value)));
-    expect(settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message))).toEqual([
-      1,
-      'refused 10',
-      11,
-      12,
-      '13 is bad',
-      14,
-    ]);
+    expect(settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message))).toEqual([1, 'refused 10', 11, 12, '13 is bad', 14]);
     expect(sent.filter((batch) => batch.length === 1).map((batch) => batch[0])).toEqual([1, 10, 11, 12, 13, 14]);
   });
 });

@@ -111,10 +111,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       this.claims.remember(ref, token);
       return { outcome: 'started' };
     }
-    const rows = await this.options.client.query<KeyRow>(
-      `SELECT fingerprint, state, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-      [ref.scope, ref.key],
-    );
+    const rows = await this.options.client.query<KeyRow>(`SELECT fingerprint, state, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`, [
+      ref.scope,
+      ref.key,
+    ]);
     const row = rows[0];
     // Released between our two statements: the caller may simply retry.
     if (row === undefined) return { outcome: 'in_progress', retryAfterSeconds: IN_PROGRESS_RETRY_AFTER_SECONDS };
@@ -155,10 +155,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   private async deleteClaim(ref: IdempotencyKeyRef, token: string | undefined): Promise<void> {
-    await this.options.client.query(
-      `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress' AND ($3::uuid IS NULL OR claim_token = $3::uuid)`,
-      [ref.scope, ref.key, token ?? null],
-    );
+    await this.options.client.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress' AND ($3::uuid IS NULL OR claim_token = $3::uuid)`, [
+      ref.scope,
+      ref.key,
+      token ?? null,
+    ]);
   }
 
   /** Retries deleting the claim made with `token` (never another request's) until it succeeds or the lease is over. */

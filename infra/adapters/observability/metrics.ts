@@ -65,11 +65,26 @@ export class LedgerMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.commands = new Counter({ name: 'ledger_commands_total', help: 'Commands (POST /v1 routes) by route template and outcome: ok, replayed or the problem code', labelNames: ['command', 'outcome'], registers });
-    this.idempotency = new Counter({ name: 'ledger_idempotency_total', help: 'Idempotency-Key outcomes: replayed (stored response sent again), in_use (409 idempotency_key_in_use), mismatch (same key, other body)', labelNames: ['outcome'], registers });
+    this.commands = new Counter({
+      name: 'ledger_commands_total',
+      help: 'Commands (POST /v1 routes) by route template and outcome: ok, replayed or the problem code',
+      labelNames: ['command', 'outcome'],
+      registers,
+    });
+    this.idempotency = new Counter({
+      name: 'ledger_idempotency_total',
+      help: 'Idempotency-Key outcomes: replayed (stored response sent again), in_use (409 idempotency_key_in_use), mismatch (same key, other body)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.appends = new Counter({ name: 'ledger_appends_total', help: 'Stream appends committed (one per append call, replays of an earlier append excluded)', registers });
     this.eventsAppended = new Counter({ name: 'ledger_events_appended_total', help: 'Events written to the log', registers });
-    this.batchSize = new Histogram({ name: 'ledger_append_batch_requests', help: 'Append requests per group-commit transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers });
+    this.batchSize = new Histogram({
+      name: 'ledger_append_batch_requests',
+      help: 'Append requests per group-commit transaction',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
+    });
     this.conflicts = new Counter({ name: 'ledger_expected_version_conflicts_total', help: 'Appends refused for a wrong expected revision (the command retries)', registers });
     this.registerRuntimeGauges(registers);
   }
@@ -130,7 +145,7 @@ export class LedgerMetrics {
       });
     };
     const servingOf = (projection: ProjectionSample) => projection.serving;
-    gauge('ledger_projection_events_behind', 'Events of interest committed after the serving generation\'s checkpoint', ['projection'], (g, s) => {
+    gauge('ledger_projection_events_behind', "Events of interest committed after the serving generation's checkpoint", ['projection'], (g, s) => {
       for (const p of s.projections) g.set({ projection: p.name }, servingOf(p)?.events_behind ?? 0);
     });
     gauge('ledger_projection_rebuild_events_behind', 'Events a rebuild under way still has to apply', ['projection'], (g, s) => {
@@ -164,7 +179,7 @@ export class LedgerMetrics {
   private registerRelayAndPoolGauges(
     gauge: <Label extends string>(name: string, help: string, labelNames: readonly Label[], fill: (gauge: Gauge<Label>, sample: RuntimeSample) => void) => void,
   ): void {
-    gauge('ledger_relay_backlog_events', 'PaymentIntent events in the log after the relay\'s checkpoint', ['relay'], (g, s) => {
+    gauge('ledger_relay_backlog_events', "PaymentIntent events in the log after the relay's checkpoint", ['relay'], (g, s) => {
       for (const r of s.relays) g.set({ relay: r.name }, r.backlogEvents);
     });
     gauge('ledger_relay_seconds_behind', 'Age of the oldest event the relay has not published (0 when caught up)', ['relay'], (g, s) => {

@@ -2,7 +2,10 @@
 export class RateMeter {
   private readonly buckets = new Map<number, number>();
 
-  constructor(private readonly windowSeconds = 10, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly windowSeconds = 10,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(count: number): void {
     const second = Math.floor(this.now() / 1000);

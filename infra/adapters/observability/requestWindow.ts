@@ -19,7 +19,11 @@ export type RequestWindowSummary = Readonly<{
 export class RequestWindow {
   private readonly buckets: Bucket[] = [];
 
-  constructor(private readonly windowSeconds = 10, private readonly now: () => number = Date.now, private readonly samplesPerSecondMax = 2_000) {}
+  constructor(
+    private readonly windowSeconds = 10,
+    private readonly now: () => number = Date.now,
+    private readonly samplesPerSecondMax = 2_000,
+  ) {}
 
   add(statusCode: number, durationMs: number): void {
     const second = Math.floor(this.now() / 1000);

@@ -115,8 +115,12 @@ function checkLine(state: Verifying, line: BundleLine, text: string): string | u
   const expectedLine = lineHash(state.previous, body);
   const position = parsePosition(line.position);
   if (position === undefined) return `position ${line.position} is not a log position`;
-  if (state.lastPosition !== null && comparePositions(position, parsePosition(state.lastPosition) ?? position) <= 0) return `position ${line.position} is not after ${state.lastPosition}`;
-  const content = chainHash(line.prev_hash, canonicalEventText(line.stream, { id: line.id, type: line.type, schemaVersion: line.schema_version, data: line.data, metadata: line.metadata }, line.recorded_at));
+  if (state.lastPosition !== null && comparePositions(position, parsePosition(state.lastPosition) ?? position) <= 0)
+    return `position ${line.position} is not after ${state.lastPosition}`;
+  const content = chainHash(
+    line.prev_hash,
+    canonicalEventText(line.stream, { id: line.id, type: line.type, schemaVersion: line.schema_version, data: line.data, metadata: line.metadata }, line.recorded_at),
+  );
   if (content !== line.hash) return 'hash_mismatch: the event content does not give its hash';
   const head = state.heads.get(line.stream);
   if (head !== undefined) {
@@ -175,7 +179,8 @@ function manifestMismatch(state: Verifying, manifest: BundleManifest): string | 
   for (const stream of streams) {
     const claimed = manifest.heads[stream];
     const found = state.heads.get(stream);
-    if (claimed?.hash !== found?.hash || claimed?.revision !== found?.revision) return `stream ${stream}: the manifest head is not the bundle's (revision ${String(claimed?.revision)} vs ${String(found?.revision)})`;
+    if (claimed?.hash !== found?.hash || claimed?.revision !== found?.revision)
+      return `stream ${stream}: the manifest head is not the bundle's (revision ${String(claimed?.revision)} vs ${String(found?.revision)})`;
     const anchor = manifest.anchors[stream];
     const first = state.anchors.get(stream);
     if (anchor?.prev_hash !== first?.prev_hash || anchor?.revision !== first?.revision) return `stream ${stream}: its first event is not the manifest's anchor`;

@@ -53,7 +53,9 @@ export async function exportBundle(options: ExportOptions): Promise<ExportSummar
       options.onProgress?.(events);
       position = page.checkpoint;
     }
-    await write(writer.manifest({ from: formatPosition(options.from), to: formatPosition(to), createdAt: options.now().toISOString(), readModels: await readModelDigests(options.client) }));
+    await write(
+      writer.manifest({ from: formatPosition(options.from), to: formatPosition(to), createdAt: options.now().toISOString(), readModels: await readModelDigests(options.client) }),
+    );
   } finally {
     file.end();
     await once(file, 'close');

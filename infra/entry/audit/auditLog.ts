@@ -62,7 +62,12 @@ export async function readLogPage(store: EventStore, from: LogPosition, limit: n
  * Calls `visit` with every event of the log matching `filter`, in position order, page by page,
  * up to the head at the start of the walk.
  */
-export async function walkLog(store: EventStore, filter: EventFilter | undefined, visit: (events: readonly RecordedEvent[]) => void | Promise<void>, pageSize = 5_000): Promise<LogPosition> {
+export async function walkLog(
+  store: EventStore,
+  filter: EventFilter | undefined,
+  visit: (events: readonly RecordedEvent[]) => void | Promise<void>,
+  pageSize = 5_000,
+): Promise<LogPosition> {
   const head = await store.headPosition();
   let position = LOG_START;
   while (comparePositions(position, head) < 0) {
@@ -85,7 +90,7 @@ export async function paymentIntentAsOf(store: EventStore, paymentIntentId: stri
   let state = initialState();
   let eventsFolded = 0;
   let lastEvent: RecordedEvent | undefined;
-  for (let revision = 0; ; ) {
+  for (let revision = 0; ;) {
     const page = await store.readStream(stream, { fromRevision: revision, maxCount: 1_000 });
     for (const recorded of page) {
       if (!recordedBy(recorded, instant)) return { state, eventsFolded, lastEvent };
@@ -151,7 +156,13 @@ export async function balancesAsOf(store: EventStore, scope: BalanceScope, insta
   return { accounts, eventsFolded, entries };
 }
 
-type PostingLike = Readonly<{ account: Readonly<{ path: string }>; currency: string; direction: 'debit' | 'credit'; amountMinor: number; effect: 'posted' | 'pending' | 'pending_released' }>;
+type PostingLike = Readonly<{
+  account: Readonly<{ path: string }>;
+  currency: string;
+  direction: 'debit' | 'credit';
+  amountMinor: number;
+  effect: 'posted' | 'pending' | 'pending_released';
+}>;
 
 function addPosting(balances: Map<string, AccountBalance>, posting: PostingLike): void {
   const key = `${posting.account.path}|${posting.currency}`;

@@ -23,7 +23,10 @@ const quoted = (name: string): string => {
 };
 
 async function tableDigests(session: SqlSession, schema: string): Promise<TableDigest[]> {
-  const tables = await session.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name", [schema]);
+  const tables = await session.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+    [schema],
+  );
   const digests: TableDigest[] = [];
   for (const { table_name: table } of tables) {
     const [row] = await session.query<{ rows: number; sum: string | null }>(
@@ -44,7 +47,13 @@ export async function readModelDigests(client: SqlClient): Promise<readonly Proj
       );
       const digests: ProjectionDigest[] = [];
       for (const row of generations) {
-        digests.push({ projection: row.projection_name, generation: row.generation, schema: row.schema_name, position: row.position, tables: await tableDigests(session, row.schema_name) });
+        digests.push({
+          projection: row.projection_name,
+          generation: row.generation,
+          schema: row.schema_name,
+          position: row.position,
+          tables: await tableDigests(session, row.schema_name),
+        });
       }
       return digests;
     } finally {
@@ -91,7 +100,13 @@ export async function replayProjection(options: ReplayOptions): Promise<ReplayRe
       for (const serving of digest.tables) {
         const mine = replayed.get(serving.table);
         const identical = mine !== undefined && mine.rows === serving.rows && mine.md5 === serving.md5;
-        comparisons.push({ table: serving.table, identical, serving, replayed: mine, firstDifference: identical ? null : await firstDifference(session, digest.schema, schema, serving.table) });
+        comparisons.push({
+          table: serving.table,
+          identical,
+          serving,
+          replayed: mine,
+          firstDifference: identical ? null : await firstDifference(session, digest.schema, schema, serving.table),
+        });
       }
       return comparisons;
     });

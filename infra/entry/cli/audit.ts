@@ -38,15 +38,27 @@ async function openStore(): Promise<Store> {
       ? await createPgliteClient(config.database.dataDir)
       : createPgClient({ connectionString: config.database.url, poolSizeMax: 4, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 60_000, applicationName: 'mpac-ledger-audit' });
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client });
-  return { client, store, close: async () => { await store.close(); await client.close(); } };
+  return {
+    client,
+    store,
+    close: async () => {
+      await store.close();
+      await client.close();
+    },
+  };
 }
 
 function progress(label: string, total: number): SingleBar {
-  const bar = new SingleBar({ format: `${label} {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${label} {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
+    Presets.shades_classic,
+  );
   const started = Date.now();
   bar.start(Math.max(total, 1), 0, { speed: 0 });
   const update = bar.update.bind(bar);
-  bar.update = ((value: number) => { update(value, { speed: Math.round(value / Math.max((Date.now() - started) / 1000, 0.001)) }); }) as typeof bar.update;
+  bar.update = ((value: number) => {
+    update(value, { speed: Math.round(value / Math.max((Date.now() - started) / 1000, 0.001)) });
+  }) as typeof bar.update;
   return bar;
 }
 
@@ -84,7 +96,17 @@ async function runExport(args: readonly string[]): Promise<number> {
   try {
     const bar = progress('export', await countEvents(opened.client));
     const started = performance.now();
-    const summary = await exportBundle({ store: opened.store, client: opened.client, from, to, out, now: () => new Date(), onProgress: (n) => { bar.update(n); } });
+    const summary = await exportBundle({
+      store: opened.store,
+      client: opened.client,
+      from,
+      to,
+      out,
+      now: () => new Date(),
+      onProgress: (n) => {
+        bar.update(n);
+      },
+    });
     bar.stop();
     const seconds = (performance.now() - started) / 1000;
     print({ ...summary, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(summary.events / Math.max(seconds, 0.001)) });
@@ -106,10 +128,17 @@ async function runVerifyExport(args: readonly string[]): Promise<number> {
   bar.stop();
   const seconds = (performance.now() - started) / 1000;
   const { manifest, ...rest } = report;
-  print({ ...rest, range: manifest === null ? null : { from: manifest.from, to: manifest.to }, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(report.events / Math.max(seconds, 0.001)) });
+  print({
+    ...rest,
+    range: manifest === null ? null : { from: manifest.from, to: manifest.to },
+    seconds: Number(seconds.toFixed(3)),
+    events_per_second: Math.round(report.events / Math.max(seconds, 0.001)),
+  });
   if (!report.ok && report.problem !== null) {
     const { line, event_id: eventId, stream, revision, reason } = report.problem;
-    process.stderr.write(`BUNDLE FAILS at line ${line}${eventId === null ? '' : `, event ${eventId}`}${stream === null ? '' : ` (${stream} revision ${String(revision)})`}: ${reason}\n`);
+    process.stderr.write(
+      `BUNDLE FAILS at line ${line}${eventId === null ? '' : `, event ${eventId}`}${stream === null ? '' : ` (${stream} revision ${String(revision)})`}: ${reason}\n`,
+    );
   }
   return report.ok ? 0 : 1;
 }
@@ -124,7 +153,14 @@ async function runVerify(args: readonly string[]): Promise<number> {
     bar?.stop();
     const seconds = (performance.now() - started) / 1000;
     const firstBreak = report.firstBreak === undefined ? null : { ...report.firstBreak, position: formatPosition(report.firstBreak.position) };
-    print({ ok: report.ok, streams_checked: report.streamsChecked, events_checked: report.eventsChecked, first_break: firstBreak, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(report.eventsChecked / Math.max(seconds, 0.001)) });
+    print({
+      ok: report.ok,
+      streams_checked: report.streamsChecked,
+      events_checked: report.eventsChecked,
+      first_break: firstBreak,
+      seconds: Number(seconds.toFixed(3)),
+      events_per_second: Math.round(report.eventsChecked / Math.max(seconds, 0.001)),
+    });
     return report.ok ? 0 : 1;
   } finally {
     await opened.close();
@@ -140,7 +176,17 @@ async function runReplay(): Promise<number> {
       const projector = allProjectors.find((candidate) => candidate.name === digest.projection);
       if (projector === undefined) continue;
       const bar = progress(`replay ${digest.projection}`, await countEvents(opened.client));
-      results.push(await replayProjection({ client: opened.client, store: opened.store, projector, digest, onProgress: (n) => { bar.update(n); } }));
+      results.push(
+        await replayProjection({
+          client: opened.client,
+          store: opened.store,
+          projector,
+          digest,
+          onProgress: (n) => {
+            bar.update(n);
+          },
+        }),
+      );
       bar.update(bar.getTotal());
       bar.stop();
     }
@@ -151,7 +197,11 @@ async function runReplay(): Promise<number> {
         position: result.position,
         events_applied: result.eventsApplied,
         identical: result.identical,
-        tables: result.tables.map((table) => (table.identical ? { table: table.table, rows: table.serving.rows, identical: true } : { table: table.table, identical: false, serving: table.serving, replayed: table.replayed, first_difference: table.firstDifference })),
+        tables: result.tables.map((table) =>
+          table.identical
+            ? { table: table.table, rows: table.serving.rows, identical: true }
+            : { table: table.table, identical: false, serving: table.serving, replayed: table.replayed, first_difference: table.firstDifference },
+        ),
       })),
     });
     return results.every((result) => result.identical) ? 0 : 1;

@@ -24,7 +24,11 @@ function runCall(args: readonly string[], environment: Readonly<Record<string, s
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('close', (code) => { resolve({ code, stdout, stderr }); }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 const folders: string[] = [];
@@ -74,7 +78,12 @@ describe('npm run -s call', () => {
     const run = await runCall(['--as', 'partner', 'GET', '/ready'], { LEDGER_DEMO_DIR: demoFolderFor(tenant), LEDGER_URL: 'http://127.0.0.1:1' });
     expect(run.code).toBe(2);
     // After the `> GET /ready as …` progress line, the failure is one line.
-    expect(run.stderr.trim().split('\n').filter((line) => !line.startsWith('> '))).toHaveLength(1);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('> ')),
+    ).toHaveLength(1);
     expect(run.stderr).toContain('http://127.0.0.1:1');
     expect(run.stderr).toContain('LEDGER_URL');
     expect(noStackTrace(run.stderr)).toBe(true);

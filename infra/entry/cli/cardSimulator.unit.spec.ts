@@ -75,12 +75,9 @@ describe('the call command line', () => {
     expect(() => parseCallArguments(['register-terminal', '--shop', 'x'])).toThrow(UsageError);
   });
 
-  it.each([[['FETCH', '/x']], [['GET', 'v1']], [['--as', 'nobody', 'GET', '/x']], [['--key']], [['POST', '/x', '{"a":', '1}']]])(
-    'refuses %j',
-    (argv) => {
-      expect(() => parseCallArguments(argv)).toThrow(UsageError);
-    },
-  );
+  it.each([[['FETCH', '/x']], [['GET', 'v1']], [['--as', 'nobody', 'GET', '/x']], [['--key']], [['POST', '/x', '{"a":', '1}']]])('refuses %j', (argv) => {
+    expect(() => parseCallArguments(argv)).toThrow(UsageError);
+  });
 
   it('fills @last and @attempt, and refuses them before they are known', () => {
     const remembered = { paymentIntentId: 'pi_1', attemptId: 'pa_1' };

@@ -18,14 +18,19 @@ const OPERATOR_SECRET = 'operator-secret-for-the-demo-spec-0123456789ab';
 type Run = Readonly<{ code: number | null; stdout: string; stderr: string }>;
 
 function runDemo(environment: Readonly<Record<string, string>>): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/entry/cli/demo.ts'], { env: { PATH: process.env.PATH ?? '', ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/entry/cli/demo.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('close', (code) => {
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 let harness: TestLedger;

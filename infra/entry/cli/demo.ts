@@ -21,7 +21,17 @@ import { DirectoryLockedError } from '../../adapters/db/directoryLock.js';
 import { createLedger, type Ledger } from '../ledger.js';
 import { createLogger } from '../../adapters/observability/logger.js';
 import { OPERATOR_SECRET_FILE } from '../routes/operatorRoutes.js';
-import { DemoFileError, demoDirectory, displayPath, readCredentials, savePrivateKey, writeCredentials, writeRemembered, type DemoCredentials, type DemoPartner } from './demoFiles.js';
+import {
+  DemoFileError,
+  demoDirectory,
+  displayPath,
+  readCredentials,
+  savePrivateKey,
+  writeCredentials,
+  writeRemembered,
+  type DemoCredentials,
+  type DemoPartner,
+} from './demoFiles.js';
 import { DEMO_TENANT_PLAN, seedTenant, type SeededTenant } from './demoTenant.js';
 import { LedgerRequestError, LedgerUnreachableError, sendAsPartner } from './ledgerClient.js';
 
@@ -98,7 +108,9 @@ async function registerThroughOperator(baseUrl: string, dataDir: string | undefi
   const fromFile = dataDir === undefined ? undefined : join(dataDir, OPERATOR_SECRET_FILE);
   const operator = process.env.LEDGER_OPERATOR_SECRET ?? (fromFile !== undefined && existsSync(fromFile) ? readFileSync(fromFile, 'utf8').trim() : undefined);
   if (operator === undefined) {
-    throw new DemoError(`The ledger at ${baseUrl} needs the operator secret to register the demo partner: run the demo with the server's LEDGER_OPERATOR_SECRET (or from the folder whose data/operator.secret the server uses).`);
+    throw new DemoError(
+      `The ledger at ${baseUrl} needs the operator secret to register the demo partner: run the demo with the server's LEDGER_OPERATOR_SECRET (or from the folder whose data/operator.secret the server uses).`,
+    );
   }
   const response = await fetch(`${baseUrl}/v1/operator/client_partners`, {
     method: 'POST',
@@ -107,7 +119,9 @@ async function registerThroughOperator(baseUrl: string, dataDir: string | undefi
   });
   const body: unknown = await response.json();
   if (response.status !== 201 || typeof body !== 'object' || body === null || !('client_partner_id' in body) || !('secret' in body)) {
-    throw new DemoError(`the ledger at ${baseUrl} refused to register the demo partner (${response.status} ${JSON.stringify(body)}): give the demo the server's LEDGER_OPERATOR_SECRET`);
+    throw new DemoError(
+      `the ledger at ${baseUrl} refused to register the demo partner (${response.status} ${JSON.stringify(body)}): give the demo the server's LEDGER_OPERATOR_SECRET`,
+    );
   }
   return { id: String(body.client_partner_id), name: PARTNER_NAME, secret: String(body.secret) };
 }
@@ -175,12 +189,16 @@ async function main(): Promise<void> {
       printSummary(earlier.credentials, directory, true);
       return;
     }
-    if (earlier?.verdict === 'partner_only') say(`credentials.json's merchant ${earlier.credentials.merchant_id} is not on this ledger: creating a new demo tenant under the same partner.`);
+    if (earlier?.verdict === 'partner_only')
+      say(`credentials.json's merchant ${earlier.credentials.merchant_id} is not on this ledger: creating a new demo tenant under the same partner.`);
     if (earlier?.verdict === 'unknown') {
       say(`credentials.json's partner ${earlier.credentials.client_partner.id} is not valid on this ledger (another database?): creating a new demo partner and tenant.`);
       say(`  the old file is kept as ${setAside(directory)}`);
     }
-    const partner = earlier?.verdict === 'partner_only' ? earlier.credentials.client_partner : await createPartner(target, config.database.kind === 'pglite' ? config.database.dataDir : undefined);
+    const partner =
+      earlier?.verdict === 'partner_only'
+        ? earlier.credentials.client_partner
+        : await createPartner(target, config.database.kind === 'pglite' ? config.database.dataDir : undefined);
     const tenant = await seedTenant(target.baseUrl, { clientPartnerId: partner.id, secret: partner.secret }, DEMO_TENANT_PLAN);
     const credentials = saveCredentials(directory, partner, tenant);
     printSummary(credentials, directory, earlier?.verdict === 'partner_only');

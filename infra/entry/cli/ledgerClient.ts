@@ -168,7 +168,9 @@ function problemCode(json: unknown): string | undefined {
 }
 
 function isTokenResponse(json: unknown): json is { access_token: string; expires_in: number } {
-  return typeof json === 'object' && json !== null && 'access_token' in json && typeof json.access_token === 'string' && 'expires_in' in json && typeof json.expires_in === 'number';
+  return (
+    typeof json === 'object' && json !== null && 'access_token' in json && typeof json.access_token === 'string' && 'expires_in' in json && typeof json.expires_in === 'number'
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -26,7 +26,12 @@ export async function registerTerminal(input: RegisterTerminalInput): Promise<Re
   const deviceUuid = randomUUID();
   const partner = { clientPartnerId: input.credentials.client_partner.id, secret: input.credentials.client_partner.secret };
   const body = JSON.stringify({ device_uuid: deviceUuid, public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(), model: 'S-Pitt Air' });
-  const response = await sendAsPartner(input.baseUrl, partner, { method: 'POST', path: `/v1/stores/${input.storeId}/terminals`, body, idempotencyKey: newIdempotencyKey('register') });
+  const response = await sendAsPartner(input.baseUrl, partner, {
+    method: 'POST',
+    path: `/v1/stores/${input.storeId}/terminals`,
+    body,
+    idempotencyKey: newIdempotencyKey('register'),
+  });
   const terminal = expectSuccess(`register a terminal at ${input.storeId}`, response);
   const id = String(terminal.id);
   const privateKeyFile = savePrivateKey(input.directory, id, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());

@@ -49,12 +49,7 @@ export function stuckPaymentsReader(sources: OpsSources, cacheMs = 2_000): (thre
 export function opsOverview(sources: OpsSources): () => Promise<OpsOverview> {
   const stuck = stuckPaymentsReader(sources);
   return async () => {
-    const [projections, relay, horizon, stuckPayments] = await Promise.all([
-      sources.projections.status(),
-      sources.relay.status(),
-      readLogHorizon(sources.client),
-      stuck(),
-    ]);
+    const [projections, relay, horizon, stuckPayments] = await Promise.all([sources.projections.status(), sources.relay.status(), readLogHorizon(sources.client), stuck()]);
     return {
       generated_at: new Date().toISOString(),
       projections,

@@ -81,7 +81,17 @@ function subscribers(overview) {
     projection: true,
   }));
   const r = overview.relay;
-  rows.push({ name: r.name, kind: `relay → ${r.topic}`, state: r.state, behind: r.backlogEvents, seconds: r.secondsBehind, rate: r.eventsPerSecond, lag: null, parked: null, projection: false });
+  rows.push({
+    name: r.name,
+    kind: `relay → ${r.topic}`,
+    state: r.state,
+    behind: r.backlogEvents,
+    seconds: r.secondsBehind,
+    rate: r.eventsPerSecond,
+    lag: null,
+    parked: null,
+    projection: false,
+  });
   return rows;
 }
 
@@ -130,7 +140,8 @@ function renderHorizon(horizon) {
   const held = horizon !== null && horizon.hidden_events > 0;
   $('horizon').hidden = !held;
   if (!held) return;
-  $('horizon-summary').textContent = `${horizon.hidden_events} committed events are invisible to every log reader: an older transaction is still open (horizon ${horizon.horizon}). End it with SELECT pg_terminate_backend(pid).`;
+  $('horizon-summary').textContent =
+    `${horizon.hidden_events} committed events are invisible to every log reader: an older transaction is still open (horizon ${horizon.horizon}). End it with SELECT pg_terminate_backend(pid).`;
   const body = $('holders');
   body.replaceChildren();
   for (const h of horizon.held_back_by) {
@@ -148,7 +159,9 @@ function renderStuck(stuck) {
   const groups = stuck ? stuck.groups : [];
   for (const g of groups) {
     const tr = document.createElement('tr');
-    [g.provider ?? '(none)', g.store_id, g.count, g.oldest_seconds, g.payments.map((p) => `${p.payment_intent_id} (${p.attempt_id ?? '–'})`).join(', ')].forEach((v) => cell(tr, v));
+    [g.provider ?? '(none)', g.store_id, g.count, g.oldest_seconds, g.payments.map((p) => `${p.payment_intent_id} (${p.attempt_id ?? '–'})`).join(', ')].forEach((v) =>
+      cell(tr, v),
+    );
     body.appendChild(tr);
   }
   $('stuck-none').hidden = groups.length > 0;
@@ -167,7 +180,11 @@ function renderRequests(requests) {
 function record(samples) {
   history.time.push(Date.now() / 1000);
   for (const [key, value] of Object.entries(samples)) {
-    if (!history.series.has(key)) history.series.set(key, history.time.slice(0, -1).map(() => null));
+    if (!history.series.has(key))
+      history.series.set(
+        key,
+        history.time.slice(0, -1).map(() => null),
+      );
     history.series.get(key).push(value);
   }
   for (const [key, values] of history.series) if (values.length < history.time.length) values.push(samples[key] ?? null);

@@ -137,7 +137,9 @@ describe('the OpenAPI document against the server', () => {
       expect([401, 403], `${probe.method} ${probe.path} refused the credentials: ${response.text}`).not.toContain(response.status);
       const refused = response.status === 400 && codeOf(response) === 'idempotency_key_required';
       if (refused !== requiresIdempotencyKey(probe.operation)) {
-        mismatches.push(`${probe.method} ${probe.path}: declared required=${String(requiresIdempotencyKey(probe.operation))}, answered ${response.status} ${String(codeOf(response))}`);
+        mismatches.push(
+          `${probe.method} ${probe.path}: declared required=${String(requiresIdempotencyKey(probe.operation))}, answered ${response.status} ${String(codeOf(response))}`,
+        );
       }
     }
     expect(mismatches).toEqual([]);

@@ -47,7 +47,15 @@ describe('operator bootstrap of client partners', () => {
       expect(created.statusCode).toBe(201);
       const partner = created.json<{ client_partner_id: string; secret: string }>();
       const body = JSON.stringify({ legal_name: 'Acme KK', display_name: 'Acme' });
-      const signed = signPartnerRequest({ secret: partner.secret, clientId: partner.client_partner_id, method: 'POST', pathWithQuery: '/v1/merchants', body, timestamp: Math.floor(Date.now() / 1000), nonce: randomNonce() });
+      const signed = signPartnerRequest({
+        secret: partner.secret,
+        clientId: partner.client_partner_id,
+        method: 'POST',
+        pathWithQuery: '/v1/merchants',
+        body,
+        timestamp: Math.floor(Date.now() / 1000),
+        nonce: randomNonce(),
+      });
       const merchant = await ledger.app.inject({ method: 'POST', url: '/v1/merchants', headers: { ...signed, 'content-type': 'application/json' }, payload: body });
       expect(merchant.statusCode).toBe(201);
     } finally {

@@ -37,7 +37,8 @@ const OPS_READERS: readonly StaffRole[] = ['ops', 'auditor', 'operator'];
 
 const staffRoleOf = (request: FastifyRequest): StaffRole | undefined => (request.principal?.kind === 'staff' ? request.principal.role : undefined);
 
-const staffRequired = () => problem(401, 'authentication_required', 'Unauthorized', 'send a staff credential of role ops or operator (Authorization: Bearer stf_…) or X-Operator-Secret');
+const staffRequired = () =>
+  problem(401, 'authentication_required', 'Unauthorized', 'send a staff credential of role ops or operator (Authorization: Bearer stf_…) or X-Operator-Secret');
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -74,7 +75,15 @@ export function registerOpsRoutes(app: FastifyInstance, dependencies: OpsRouteDe
 
   typed.get(
     '/v1/ops/overview',
-    { config, schema: { summary: 'Everything the /ops page shows (ops, auditor, operator)', tags: ['ops'], security, response: { 200: overviewSchema, 401: problemSchema, 403: problemSchema } } },
+    {
+      config,
+      schema: {
+        summary: 'Everything the /ops page shows (ops, auditor, operator)',
+        tags: ['ops'],
+        security,
+        response: { 200: overviewSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
       const role = staffRoleOf(request);
       if (role === undefined || role === 'merchant_reader') return sendProblem(reply, staffRequired());
@@ -91,8 +100,21 @@ export function registerOpsRoutes(app: FastifyInstance, dependencies: OpsRouteDe
         summary: 'Payment attempts processing (outcome pending or unknown) longer than a threshold, by provider and store (ops, auditor, operator)',
         tags: ['ops'],
         security,
-        querystring: z.object({ older_than_seconds: z.coerce.number().int().min(0).max(30 * 86_400).optional() }).strict(),
-        response: { 200: z.looseObject({ threshold_seconds: z.number(), total: z.number(), groups: z.array(z.looseObject({})).readonly() }).nullable(), 401: problemSchema, 403: problemSchema },
+        querystring: z
+          .object({
+            older_than_seconds: z.coerce
+              .number()
+              .int()
+              .min(0)
+              .max(30 * 86_400)
+              .optional(),
+          })
+          .strict(),
+        response: {
+          200: z.looseObject({ threshold_seconds: z.number(), total: z.number(), groups: z.array(z.looseObject({})).readonly() }).nullable(),
+          401: problemSchema,
+          403: problemSchema,
+        },
       },
     },
     async (request) => dependencies.stuckPayments(request.query.older_than_seconds),

@@ -48,7 +48,12 @@ describe('problem documents for what fastify refuses', () => {
   });
 
   it('a body over the limit is 413 body_too_large naming the limit', async () => {
-    const response = await bed.harness.ledger.app.inject({ method: 'POST', url: '/v1/merchants', headers: { 'content-type': 'application/json' }, payload: `"${'x'.repeat(300 * 1024)}"` });
+    const response = await bed.harness.ledger.app.inject({
+      method: 'POST',
+      url: '/v1/merchants',
+      headers: { 'content-type': 'application/json' },
+      payload: `"${'x'.repeat(300 * 1024)}"`,
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ code: 'body_too_large', title: 'Content Too Large', detail: expect.stringContaining('262144 bytes') as unknown });
   });
@@ -69,7 +74,10 @@ describe('a request that arrives during shutdown', () => {
     const urlsLogged: string[] = [];
     const logs = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        for (const line of chunk.toString('utf8').split('\n').filter((text) => text !== '')) {
+        for (const line of chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((text) => text !== '')) {
           const entry = JSON.parse(line) as { msg?: string; req?: { url?: string } };
           if (entry.msg === 'incoming request' && entry.req?.url !== undefined) urlsLogged.push(entry.req.url);
         }
@@ -85,8 +93,16 @@ describe('a request that arrives during shutdown', () => {
       socket = opened;
       let received = '';
       opened.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
-      const ended = new Promise<void>((resolve) => opened.on('close', () => { resolve(); }));
-      await new Promise<void>((resolve) => opened.once('connect', () => { resolve(); }));
+      const ended = new Promise<void>((resolve) =>
+        opened.on('close', () => {
+          resolve();
+        }),
+      );
+      await new Promise<void>((resolve) =>
+        opened.once('connect', () => {
+          resolve();
+        }),
+      );
       // A request still sending its body keeps the connection busy while shutdown begins.
       opened.write('POST /v1/merchants HTTP/1.1\r\nHost: ledger\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{');
       await expect.poll(() => urlsLogged.includes('/v1/merchants'), { timeout: 20_000, interval: 20 }).toBe(true);

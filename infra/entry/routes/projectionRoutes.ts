@@ -38,7 +38,16 @@ const statusSchema = z.object({
   lag_ms: z.object({ p50: z.number(), p99: z.number(), samples: z.number().int() }).nullable().describe('Append-to-read-model time of events applied while live (this process)'),
   last_error: z.object({ message: z.string(), at: z.string() }).nullable(),
   parked_events: z.array(
-    z.object({ generation: z.number().int(), event_id: z.string(), position: z.string(), stream_name: z.string(), event_type: z.string(), error: z.string(), attempts: z.number().int(), parked_at: z.string() }),
+    z.object({
+      generation: z.number().int(),
+      event_id: z.string(),
+      position: z.string(),
+      stream_name: z.string(),
+      event_type: z.string(),
+      error: z.string(),
+      attempts: z.number().int(),
+      parked_at: z.string(),
+    }),
   ),
 });
 
@@ -60,7 +69,15 @@ function registerStatusAndRebuild(app: FastifyInstance, projections: ProjectionR
 
   typed.get(
     '/v1/ops/projections',
-    { config: readConfig, schema: { summary: 'Projection status (ops, auditor, operator)', tags: ['ops'], security, response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema, 403: problemSchema } } },
+    {
+      config: readConfig,
+      schema: {
+        summary: 'Projection status (ops, auditor, operator)',
+        tags: ['ops'],
+        security,
+        response: { 200: z.object({ data: z.array(statusSchema) }), 401: problemSchema, 403: problemSchema },
+      },
+    },
     async () => {
       const data = await projections.status();
       return { data: data.map((status) => ({ ...status, parked_events: [...status.parked_events] })) };
@@ -69,7 +86,16 @@ function registerStatusAndRebuild(app: FastifyInstance, projections: ProjectionR
 
   typed.post(
     '/v1/ops/projections/:name/rebuild',
-    { config, schema: { summary: 'Rebuild a projection into a new generation (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    {
+      config,
+      schema: {
+        summary: 'Rebuild a projection into a new generation (operator)',
+        tags: ['ops'],
+        security,
+        params: nameParams,
+        response: { 202: z.object({ name: z.string(), generation: z.number().int() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
       try {
@@ -77,12 +103,12 @@ function registerStatusAndRebuild(app: FastifyInstance, projections: ProjectionR
         return await reply.code(202).send({ name, generation });
       } catch (error) {
         if (error instanceof UnknownProjectionError) return sendProblem(reply, unknown(name));
-        if (error instanceof ProjectionNotActiveError) return sendProblem(reply, problem(409, 'projection.not_active_here', 'Conflict', `${error.message}; send the request to the instance that runs it`));
+        if (error instanceof ProjectionNotActiveError)
+          return sendProblem(reply, problem(409, 'projection.not_active_here', 'Conflict', `${error.message}; send the request to the instance that runs it`));
         throw error;
       }
     },
   );
-
 }
 
 /** Retry or skip a parked event (operator). */
@@ -90,7 +116,16 @@ function registerParkedActions(app: FastifyInstance, projections: ProjectionRunt
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post(
     '/v1/ops/projections/:name/parked/retry',
-    { config, schema: { summary: 'Retry the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams, response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } } },
+    {
+      config,
+      schema: {
+        summary: 'Retry the parked event of a projection (operator)',
+        tags: ['ops'],
+        security,
+        params: nameParams,
+        response: { 202: z.object({ name: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
@@ -103,12 +138,19 @@ function registerParkedActions(app: FastifyInstance, projections: ProjectionRunt
     '/v1/ops/projections/:name/parked/:event_id/skip',
     {
       config,
-      schema: { summary: 'Skip the parked event of a projection (operator)', tags: ['ops'], security, params: nameParams.extend({ event_id: z.uuid() }), response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } },
+      schema: {
+        summary: 'Skip the parked event of a projection (operator)',
+        tags: ['ops'],
+        security,
+        params: nameParams.extend({ event_id: z.uuid() }),
+        response: { 202: z.object({ name: z.string(), event_id: z.string() }), 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema },
+      },
     },
     async (request, reply) => {
       const { name, event_id: eventId } = request.params;
       if (!projections.names.includes(name)) return sendProblem(reply, unknown(name));
-      if (!projections.skipParked(name, eventId)) return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
+      if (!projections.skipParked(name, eventId))
+        return sendProblem(reply, problem(409, 'projection.not_parked', 'Conflict', `event ${eventId} is not parked in projection ${name} here`));
       return reply.code(202).send({ name, event_id: eventId });
     },
   );

@@ -18,13 +18,20 @@ import type { TenancyDirectory } from '../../adapters/auth/tenancyDirectory.js';
 
 export type StaffCredentialRouteDependencies = Readonly<{ staff: StaffCredentialStore; directory: TenancyDirectory }>;
 
-const credentialIdSchema = z.string().regex(/^stf_[0-9A-HJKMNP-TV-Z]{26}$/).describe('stf_<ULID>');
+const credentialIdSchema = z
+  .string()
+  .regex(/^stf_[0-9A-HJKMNP-TV-Z]{26}$/)
+  .describe('stf_<ULID>');
 
 const createBodySchema = z
   .object({
     name: z.string().trim().min(1).max(200).describe('Who or what holds it: "Alice Sato (external audit)", "prometheus-scraper"'),
     role: z.enum(STAFF_ROLES),
-    merchant_id: z.string().regex(/^mer_[0-9A-HJKMNP-TV-Z]{26}$/).optional().describe('Required for merchant_reader, refused for every other role'),
+    merchant_id: z
+      .string()
+      .regex(/^mer_[0-9A-HJKMNP-TV-Z]{26}$/)
+      .optional()
+      .describe('Required for merchant_reader, refused for every other role'),
   })
   .strict();
 
@@ -71,7 +78,16 @@ export function registerStaffCredentialRoutes(app: FastifyInstance, dependencies
 
   typed.post(
     '/v1/operator/credentials',
-    { config, schema: { summary: 'Create a staff credential (operator)', tags: ['operator'], security, body: createBodySchema, response: { 201: createdSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema } } },
+    {
+      config,
+      schema: {
+        summary: 'Create a staff credential (operator)',
+        tags: ['operator'],
+        security,
+        body: createBodySchema,
+        response: { 201: createdSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
     async (request, reply) => {
       const { name, role, merchant_id: merchantId } = request.body;
       const createdBy = actor(request.principal);
@@ -90,7 +106,15 @@ export function registerStaffCredentialRoutes(app: FastifyInstance, dependencies
 
   typed.get(
     '/v1/operator/credentials',
-    { config, schema: { summary: 'List staff credentials (operator)', tags: ['operator'], security, response: { 200: z.object({ object: z.literal('list'), data: z.array(credentialSchema) }), 401: problemSchema, 403: problemSchema } } },
+    {
+      config,
+      schema: {
+        summary: 'List staff credentials (operator)',
+        tags: ['operator'],
+        security,
+        response: { 200: z.object({ object: z.literal('list'), data: z.array(credentialSchema) }), 401: problemSchema, 403: problemSchema },
+      },
+    },
     async () => ({ object: 'list' as const, data: (await dependencies.staff.list()).map(render) }),
   );
 
@@ -98,7 +122,13 @@ export function registerStaffCredentialRoutes(app: FastifyInstance, dependencies
     '/v1/operator/credentials/:id/revoke',
     {
       config,
-      schema: { summary: 'Revoke a staff credential (operator)', tags: ['operator'], security, params: z.object({ id: credentialIdSchema }), response: { 200: credentialSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema } },
+      schema: {
+        summary: 'Revoke a staff credential (operator)',
+        tags: ['operator'],
+        security,
+        params: z.object({ id: credentialIdSchema }),
+        response: { 200: credentialSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+      },
     },
     async (request, reply) => {
       const revoked = await dependencies.staff.revoke(request.params.id, actor(request.principal));

@@ -26,11 +26,13 @@ export async function inBatchSpan<T>(projection: string, generation: number, eve
   const [first, ...others] = contexts;
   const parent = first === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, first);
   const links: Link[] = others.map((spanContext) => ({ context: spanContext }));
-  const span = trace.getTracer('mpac-ledger').startSpan(
-    `projection ${projection} batch`,
-    { attributes: { 'ledger.projection': projection, 'ledger.projection.generation': generation, 'ledger.projection.batch_events': events.length }, links },
-    parent,
-  );
+  const span = trace
+    .getTracer('mpac-ledger')
+    .startSpan(
+      `projection ${projection} batch`,
+      { attributes: { 'ledger.projection': projection, 'ledger.projection.generation': generation, 'ledger.projection.batch_events': events.length }, links },
+      parent,
+    );
   try {
     return await work();
   } catch (error) {

@@ -181,7 +181,7 @@ export class GenerationWorker {
   private async tryApply(events: readonly RecordedEvent[], from: LogPosition, to: LogPosition): Promise<boolean> {
     const { attemptsMax, retryDelayMs, generation, onLog } = this.settings;
     let outages = 0;
-    for (let attempt = 1; attempt <= attemptsMax; ) {
+    for (let attempt = 1; attempt <= attemptsMax;) {
       this.throwIfStopped();
       try {
         await this.commit(events, from, to);
@@ -194,11 +194,18 @@ export class GenerationWorker {
         // The database being unreachable says nothing about the events: wait for it, never park for it.
         if (isStoreUnavailable(error)) {
           outages += 1;
-          if (outages === 1) onLog('warn', 'database unavailable; the projection waits for it', { projection: generation.name, generation: generation.generation, err: messageOf(error) });
+          if (outages === 1)
+            onLog('warn', 'database unavailable; the projection waits for it', { projection: generation.name, generation: generation.generation, err: messageOf(error) });
           await sleep(retryDelayMs(Math.min(outages, 4)), this.abort.signal);
           continue;
         }
-        onLog('warn', 'projection batch failed; retrying', { projection: generation.name, generation: generation.generation, attempt, events: events.length, err: messageOf(error) });
+        onLog('warn', 'projection batch failed; retrying', {
+          projection: generation.name,
+          generation: generation.generation,
+          attempt,
+          events: events.length,
+          err: messageOf(error),
+        });
         if (attempt < attemptsMax) await sleep(retryDelayMs(attempt), this.abort.signal);
         attempt += 1;
       }
@@ -228,7 +235,14 @@ export class GenerationWorker {
     const error = this.lastError?.message ?? 'unknown error';
     await client.withSession((session) => recordParked(session, generation, event, error, attemptsMax));
     this.trouble = 'parked';
-    onLog('error', 'projection parked an event it cannot apply', { projection: generation.name, generation: generation.generation, eventId: event.id, eventType: event.type, stream: event.stream, err: error });
+    onLog('error', 'projection parked an event it cannot apply', {
+      projection: generation.name,
+      generation: generation.generation,
+      eventId: event.id,
+      eventType: event.type,
+      stream: event.stream,
+      err: error,
+    });
     const resolution = await new Promise<'retry' | 'skip'>((resolve) => {
       this.parkedWait = { event, resolve };
     });

@@ -71,20 +71,14 @@ export async function liveGenerations(session: SqlSession, name: string): Promis
 }
 
 export async function servingSchemaOf(client: SqlSession, name: string): Promise<string | undefined> {
-  const [row] = await client.query<{ schema_name: string }>(
-    "SELECT schema_name FROM projection_generations WHERE projection_name = $1 AND state = 'serving'",
-    [name],
-  );
+  const [row] = await client.query<{ schema_name: string }>("SELECT schema_name FROM projection_generations WHERE projection_name = $1 AND state = 'serving'", [name]);
   return row?.schema_name;
 }
 
 /** Creates the next generation of `projector` in `state`, with its schema and tables, at the log's start. */
 export async function createGeneration(session: SqlSession, projector: Projector, state: 'building' | 'serving'): Promise<Generation> {
   return inTransaction(session, async (tx) => {
-    const [row] = await tx.query<{ next: number }>(
-      'SELECT COALESCE(max(generation), 0) + 1 AS next FROM projection_generations WHERE projection_name = $1',
-      [projector.name],
-    );
+    const [row] = await tx.query<{ next: number }>('SELECT COALESCE(max(generation), 0) + 1 AS next FROM projection_generations WHERE projection_name = $1', [projector.name]);
     const generation = row?.next ?? 1;
     const schema = generationSchema(projector.name, generation);
     await tx.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -181,7 +175,18 @@ export async function resolveParked(session: SqlSession, name: string, generatio
   );
 }
 
-type ParkedRow = { generation: number; event_id: string; position: string; stream_name: string; event_type: string; error: string; attempts: number; parked_at: string; resolution: 'retried' | 'skipped' | null; resolved_at: string | null };
+type ParkedRow = {
+  generation: number;
+  event_id: string;
+  position: string;
+  stream_name: string;
+  event_type: string;
+  error: string;
+  attempts: number;
+  parked_at: string;
+  resolution: 'retried' | 'skipped' | null;
+  resolved_at: string | null;
+};
 
 export async function listParked(client: SqlSession, name: string): Promise<ParkedEvent[]> {
   const rows = await client.query<ParkedRow>(

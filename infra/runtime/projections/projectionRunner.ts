@@ -129,7 +129,11 @@ export class ProjectionRunner {
         failures += 1;
         this.runnerState = 'restarting';
         const delayMs = backoffDelay(failures, { initialMs: 200, maxMs: 5000 });
-        this.log('error', 'projection stopped by an error; restarting', { projection: this.projector.name, err: error instanceof Error ? error.message : String(error), retryInMs: delayMs });
+        this.log('error', 'projection stopped by an error; restarting', {
+          projection: this.projector.name,
+          err: error instanceof Error ? error.message : String(error),
+          retryInMs: delayMs,
+        });
         await sleep(delayMs, this.abort.signal);
       }
     }
@@ -149,7 +153,8 @@ export class ProjectionRunner {
   private async activate(): Promise<void> {
     const { projector } = this;
     const generations = await this.client.withSession((session) => liveGenerations(session, projector.name));
-    const serving = generations.find((generation) => generation.state === 'serving') ?? (await this.client.withSession((session) => createGeneration(session, projector, 'serving')));
+    const serving =
+      generations.find((generation) => generation.state === 'serving') ?? (await this.client.withSession((session) => createGeneration(session, projector, 'serving')));
     await this.client.withSession((session) => dropRetiredSchemas(session, projector.name));
     this.servingGeneration = serving;
     // A serving generation built by older code is left frozen (still answering queries) until its replacement catches up.
@@ -163,7 +168,12 @@ export class ProjectionRunner {
       this.startBuilding(await this.client.withSession((session) => createGeneration(session, projector, 'building')));
     }
     this.runnerState = 'active';
-    this.log('info', 'projection active', { projection: projector.name, generation: serving.generation, version: serving.version, rebuilding: this.buildingWorker?.generation.generation ?? null });
+    this.log('info', 'projection active', {
+      projection: projector.name,
+      generation: serving.generation,
+      version: serving.version,
+      rebuilding: this.buildingWorker?.generation.generation ?? null,
+    });
   }
 
   private async deactivate(): Promise<void> {
@@ -184,7 +194,11 @@ export class ProjectionRunner {
       attemptsMax: this.options.attemptsMax,
       retryDelayMs: (attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 5000 }),
       onFatal: (error) => {
-        this.log('error', 'projection worker failed', { projection: this.projector.name, generation: generation.generation, err: error instanceof Error ? error.message : String(error) });
+        this.log('error', 'projection worker failed', {
+          projection: this.projector.name,
+          generation: generation.generation,
+          err: error instanceof Error ? error.message : String(error),
+        });
         this.release?.(error);
       },
       onLog: this.log,

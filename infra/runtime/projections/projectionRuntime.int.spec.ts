@@ -61,7 +61,13 @@ async function appendEvents(prefix: string, streams: number, perStream: number, 
   const ids: string[] = [];
   await Promise.all(
     Array.from({ length: streams }, async (_, stream) => {
-      const events = Array.from({ length: perStream }, (_, index) => ({ id: randomUUID(), type: 'Counted', schemaVersion: 1, data: data(stream * perStream + index), metadata: {} }));
+      const events = Array.from({ length: perStream }, (_, index) => ({
+        id: randomUUID(),
+        type: 'Counted',
+        schemaVersion: 1,
+        data: data(stream * perStream + index),
+        metadata: {},
+      }));
       ids.push(...events.map((event) => event.id));
       await store.append(`${prefix}${stream}`, events, { kind: 'any' });
     }),
@@ -171,8 +177,14 @@ describe('projection runtime', () => {
     expect(after).toBe(`rm_${name}_g2`);
     expect(await checksum(after)).toBe(live);
     await waitFor('the old schema dropped', async () => (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [before])).length === 0);
-    const generations = await client.query<{ generation: number; state: string }>('SELECT generation, state FROM projection_generations WHERE projection_name = $1 ORDER BY generation', [name]);
-    expect(generations).toEqual([{ generation: 1, state: 'retired' }, { generation: 2, state: 'serving' }]);
+    const generations = await client.query<{ generation: number; state: string }>(
+      'SELECT generation, state FROM projection_generations WHERE projection_name = $1 ORDER BY generation',
+      [name],
+    );
+    expect(generations).toEqual([
+      { generation: 1, state: 'retired' },
+      { generation: 2, state: 'serving' },
+    ]);
   });
 
   it('rebuilds when the code brings a new version, serving the old tables until the new ones caught up', async () => {

@@ -139,7 +139,6 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
   const readModels = servingReadModels(client, cacheMs, schemaCache);
   const statusOf = (runner: ProjectionRunner): Promise<ProjectionStatus> => projectionStatusOf({ client, logQueries }, runner);
 
-
   return {
     readModels,
     names: [...runners.keys()],
@@ -184,7 +183,12 @@ function servingReadModels(client: SqlClient, cacheMs: number, schemaCache: Map<
   };
 }
 
-async function progress(deps: StatusSources, runner: ProjectionRunner, worker: GenerationWorker | undefined, stored: { generation: number; version: number; position: LogPosition; eventsApplied: number } | undefined): Promise<GenerationProgress | null> {
+async function progress(
+  deps: StatusSources,
+  runner: ProjectionRunner,
+  worker: GenerationWorker | undefined,
+  stored: { generation: number; version: number; position: LogPosition; eventsApplied: number } | undefined,
+): Promise<GenerationProgress | null> {
   if (stored === undefined) return null;
   const checkpoint = worker?.checkpoint ?? stored.position;
   const prefixes = runner.projector.filter.streamPrefixes ?? [];

@@ -59,7 +59,11 @@ export class JournalBook {
     for (const entry of this.entries) {
       for (const posting of entry.postings) {
         const key = `${posting.account.path}|${posting.currency}`;
-        const current = byAccount.get(key) ?? { account: posting.account, currency: posting.currency, balances: { postedDebits: 0, postedCredits: 0, pendingDebits: 0, pendingCredits: 0 } };
+        const current = byAccount.get(key) ?? {
+          account: posting.account,
+          currency: posting.currency,
+          balances: { postedDebits: 0, postedCredits: 0, pendingDebits: 0, pendingCredits: 0 },
+        };
         const balances = { ...current.balances };
         const signed = posting.effect === 'pending_released' ? -posting.amountMinor : posting.amountMinor;
         if (posting.effect === 'posted') {

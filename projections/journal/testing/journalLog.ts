@@ -48,9 +48,21 @@ export function preAuthorizedQrIntent(n: number, now: string, tenant = 1): Payme
   const c = commandsFor(ids, now);
   const authorize: PaymentIntentCommand = {
     type: 'ReportProviderResult',
-    data: { paymentIntentId: ids.paymentIntentId, now, attemptId: 'att_1', result: { outcome: 'authorized', amount: yen(10_000), providerPaymentId: `pp_${n}`, captureBefore: '2025-06-08T00:00:00.000Z' } },
+    data: {
+      paymentIntentId: ids.paymentIntentId,
+      now,
+      attemptId: 'att_1',
+      result: { outcome: 'authorized', amount: yen(10_000), providerPaymentId: `pp_${n}`, captureBefore: '2025-06-08T00:00:00.000Z' },
+    },
   };
-  return decideAll([c.create('pgw_processed', 10_000, { captureMethod: 'manual' }), c.confirm('qr'), authorize, c.capture(8_000), c.refund(`re_${n}`, 3_000), c.refundSucceeded(`re_${n}`)]);
+  return decideAll([
+    c.create('pgw_processed', 10_000, { captureMethod: 'manual' }),
+    c.confirm('qr'),
+    authorize,
+    c.capture(8_000),
+    c.refund(`re_${n}`, 3_000),
+    c.refundSucceeded(`re_${n}`),
+  ]);
 }
 
 /**

@@ -10,9 +10,7 @@ import { recorded } from '../../../test/support/projectionSandbox.js';
 export type LogItem = PaymentIntentEvent | Readonly<{ stream: string; event: Readonly<{ type: string; data: object }> }>;
 
 export function eventLog(items: readonly LogItem[]): RecordedEvent[] {
-  return items.flatMap((item) =>
-    'stream' in item ? recorded(item.stream, [item.event]) : recorded(toPaymentIntentStreamName(item.data.paymentIntentId), [item]),
-  );
+  return items.flatMap((item) => ('stream' in item ? recorded(item.stream, [item.event]) : recorded(toPaymentIntentStreamName(item.data.paymentIntentId), [item])));
 }
 
 /** Cuts `events` at `cuts` (sorted, de-duplicated positions) into consecutive batches. */

@@ -15,7 +15,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** The shared test broker(s): KAFKA_BROKERS, or the scripts/kafka.sh default. */
 export function testBrokers(): string[] {
-  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0);
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
 }
 
 /** `prefix-<time>-<random>`: a topic, group or relay name no other run uses. */
@@ -107,7 +110,13 @@ export type Collector = Readonly<{
 
 /** Reads `topic` from the beginning with a fresh consumer group, collecting every message in arrival order. */
 export async function startCollector(brokers: readonly string[], topic: string): Promise<Collector> {
-  const consumer: Consumer = testKafka(brokers).consumer({ groupId: uniqueName('test-collector'), sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
+  const consumer: Consumer = testKafka(brokers).consumer({
+    groupId: uniqueName('test-collector'),
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+  });
   const messages: ReceivedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });

@@ -28,9 +28,18 @@ export function scenarioEvents(): readonly OutgoingIntegrationEvent[] {
     ...intent(1, (c) => [c.create('manual', 1250, { clientReferenceId: 'member-a' }), c.payCash(2000), c.refund('re_a1', 500), c.refund('re_a2', 750)]),
     ...intent(2, (c) => [c.create('external', 9999, { clientReferenceId: 'member-b' }), c.confirm('card'), c.cardApproved(9999)]),
     ...intent(3, (c) => [c.create('external', 700, { clientReferenceId: 'member-c' }), c.confirm('card'), c.cardDeclined(), c.cancel()]),
-    ...intent(4, (c) => [c.create('pgw_processed', 3000, { clientReferenceId: 'member-a' }), c.confirm('qr'), c.qrSucceeded(3000), c.refund('re_d1', 1000), c.refundSucceeded('re_d1')]),
+    ...intent(4, (c) => [
+      c.create('pgw_processed', 3000, { clientReferenceId: 'member-a' }),
+      c.confirm('qr'),
+      c.qrSucceeded(3000),
+      c.refund('re_d1', 1000),
+      c.refundSucceeded('re_d1'),
+    ]),
   ];
-  return mapBatch(events.map((event) => ({ id: randomUUID(), event, traceparent: null })), new Map()).outgoing;
+  return mapBatch(
+    events.map((event) => ({ id: randomUUID(), event, traceparent: null })),
+    new Map(),
+  ).outgoing;
 }
 
 /** The scenario as sent: every message, B's completion and A's first refund twice, then a v2 and a broken v1. */
@@ -43,7 +52,11 @@ export function scenarioMessages(events: readonly OutgoingIntegrationEvent[]): M
     value: Buffer.from(JSON.stringify({ id: randomUUID(), type: 'payment.completed.v2', schema_version: 2, amount: { value: 1, currency: 'JPY' } })),
     headers: { 'event-id': randomUUID(), 'event-type': 'payment.completed.v2', 'schema-version': '2', 'content-type': 'application/json' },
   };
-  const broken: Message = { ...bCompleted, value: Buffer.from(JSON.stringify({ type: 'payment.completed.v1', amount: 1.5 })), headers: { ...bCompleted.headers, 'event-id': randomUUID() } };
+  const broken: Message = {
+    ...bCompleted,
+    value: Buffer.from(JSON.stringify({ type: 'payment.completed.v1', amount: 1.5 })),
+    headers: { ...bCompleted.headers, 'event-id': randomUUID() },
+  };
   return [...messages, bCompleted, aRefund1, v2, broken];
 }
 

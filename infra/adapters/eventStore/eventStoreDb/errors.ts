@@ -1,8 +1,4 @@
-import {
-  MaxAppendSizeExceededError,
-  StreamDeletedError,
-  WrongExpectedVersionError as ClientWrongExpectedVersionError,
-} from '@eventstore/db-client';
+import { MaxAppendSizeExceededError, StreamDeletedError, WrongExpectedVersionError as ClientWrongExpectedVersionError } from '@eventstore/db-client';
 import type { ExpectedRevision } from '../../../../domain/eventStore/index.js';
 import { InvalidAppendError, WrongExpectedVersionError } from '../../../../domain/eventStore/index.js';
 import { fromCurrentRevision } from './expectations.js';

@@ -34,9 +34,7 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
     journal = new IdempotencyJournal(sql);
     // A lease of 0 s: every claim has expired by the next statement, as if its owner had died.
     claims = new PostgresIdempotencyStore({ client: sql, leaseSeconds: 0, retentionSeconds: 3_600 });
-    keys = new JournaledIdempotencyStore(claims, journal, (stream, events, expected) =>
-      store.append(stream, events, expected),
-    );
+    keys = new JournaledIdempotencyStore(claims, journal, (stream, events, expected) => store.append(stream, events, expected));
   });
   afterAll(async () => {
     // Frees the idempotency owner's session first: the pool cannot end while it is held.
@@ -64,7 +62,9 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
     const ref = await claimed();
     const stream = `${uniquePrefix('journal-ok')}1`;
     const request = prepareAppend(stream, newEvents(2), { kind: 'no_stream' }, new Date().toISOString());
-    await journal.appendJournaled(request, { ...ref, response: RESPONSE }, (journaledRequest) => store.append(journaledRequest.stream, journaledRequest.events, journaledRequest.expected));
+    await journal.appendJournaled(request, { ...ref, response: RESPONSE }, (journaledRequest) =>
+      store.append(journaledRequest.stream, journaledRequest.events, journaledRequest.expected),
+    );
     expect(await pendingRows(ref)).toBe(0);
     expect(await keys.begin(ref, FINGERPRINT)).toEqual({ outcome: 'replay', response: RESPONSE });
   });
@@ -73,10 +73,12 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
     const ref = await claimed();
     const stream = `${uniquePrefix('journal-after')}1`;
     const events = newEvents(2);
-    await expect(journaled(ref, stream, events, { kind: 'no_stream' }, async () => {
-      await store.append(stream, events, { kind: 'no_stream' });
-      throw new Error('process died before completing the key');
-    })).rejects.toThrow('process died');
+    await expect(
+      journaled(ref, stream, events, { kind: 'no_stream' }, async () => {
+        await store.append(stream, events, { kind: 'no_stream' });
+        throw new Error('process died before completing the key');
+      }),
+    ).rejects.toThrow('process died');
     expect(await pendingRows(ref)).toBe(1);
     expect(await keys.begin(ref, FINGERPRINT)).toEqual({ outcome: 'replay', response: RESPONSE });
     expect((await store.readStream(stream, { maxCount: 10 })).map((event) => event.id)).toEqual(events.map((event) => event.id));
@@ -109,10 +111,12 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
     const ref = await claimed();
     const stream = `${uniquePrefix('journal-500')}1`;
     const events = newEvents(1);
-    await expect(journaled(ref, stream, events, { kind: 'no_stream' }, async () => {
-      await store.append(stream, events, { kind: 'no_stream' });
-      throw new Error('deadline exceeded');
-    })).rejects.toThrow();
+    await expect(
+      journaled(ref, stream, events, { kind: 'no_stream' }, async () => {
+        await store.append(stream, events, { kind: 'no_stream' });
+        throw new Error('deadline exceeded');
+      }),
+    ).rejects.toThrow();
     await keys.complete(ref, { status: 500, body: '{"code":"internal_error"}' });
     expect(await keys.begin(ref, FINGERPRINT)).toEqual({ outcome: 'replay', response: RESPONSE });
   });
@@ -121,8 +125,9 @@ describe('idempotency journal (EventStoreDB adapter) on PostgreSQL', () => {
     const ref = await claimed();
     const stream = `${uniquePrefix('journal-refused')}1`;
     await store.append(stream, newEvents(1), { kind: 'no_stream' });
-    await expect(journaled(ref, stream, newEvents(1), { kind: 'no_stream' }, () => store.append(stream, newEvents(1), { kind: 'no_stream' }) as Promise<never>))
-      .rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(
+      journaled(ref, stream, newEvents(1), { kind: 'no_stream' }, () => store.append(stream, newEvents(1), { kind: 'no_stream' }) as Promise<never>),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
     expect(await pendingRows(ref)).toBe(0);
     await keys.release(ref);
     expect(await keys.begin(ref, FINGERPRINT)).toEqual({ outcome: 'started' });

@@ -24,9 +24,7 @@ const expectedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('exact'), revision: z.number().int().min(0) }),
 ]);
 const metadataSchema = z.object({ correlationId: z.string(), causationId: z.string(), traceparent: z.string(), actor: z.string(), idempotencyKey: z.string() }).partial();
-const eventsSchema = z.array(
-  z.object({ id: z.string(), type: z.string(), schemaVersion: z.number().int(), data: z.record(z.string(), z.json()), metadata: metadataSchema }),
-);
+const eventsSchema = z.array(z.object({ id: z.string(), type: z.string(), schemaVersion: z.number().int(), data: z.record(z.string(), z.json()), metadata: metadataSchema }));
 
 type PendingRow = { stream_name: string; expected: unknown; events: unknown; response_status: number; response_body: string };
 

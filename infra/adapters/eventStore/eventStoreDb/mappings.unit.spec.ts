@@ -82,9 +82,11 @@ describe('expectations', () => {
 
 describe('positions', () => {
   it('an $all position is the LogPosition with the same commit and prepare', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 63n }), fc.bigInt({ min: 0n, max: 2n ** 63n }), (commit, prepare) => {
-      expect(toLogPosition({ commit, prepare })).toEqual({ commit, prepare });
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 63n }), fc.bigInt({ min: 0n, max: 2n ** 63n }), (commit, prepare) => {
+        expect(toLogPosition({ commit, prepare })).toEqual({ commit, prepare });
+      }),
+    );
     expect(() => toLogPosition({ commit: -1n, prepare: -1n })).toThrow(RangeError);
   });
 
@@ -135,7 +137,14 @@ describe('recorded events', () => {
     revision: 4n,
     type: 'PaymentIntentCreated',
     data: { amountMinor: 500 },
-    metadata: encodeEnvelope({ schemaVersion: 1, recordedAt: '2026-12-07T00:00:00.000Z', prevHash: 'cd'.repeat(32), hash: 'ef'.repeat(32), appendId: 'a-1', metadata: { actor: 'a' } }),
+    metadata: encodeEnvelope({
+      schemaVersion: 1,
+      recordedAt: '2026-12-07T00:00:00.000Z',
+      prevHash: 'cd'.repeat(32),
+      hash: 'ef'.repeat(32),
+      appendId: 'a-1',
+      metadata: { actor: 'a' },
+    }),
     isJson: true,
     position: { commit: 900n, prepare: 900n },
   };
@@ -144,9 +153,17 @@ describe('recorded events', () => {
     expect(toStoredEvent(stored)).toEqual({
       appendId: 'a-1',
       recorded: {
-        id: stored.id, stream: 'pi-01J', revision: 4, position: { commit: 900n, prepare: 900n }, type: 'PaymentIntentCreated',
-        schemaVersion: 1, data: { amountMinor: 500 }, metadata: { actor: 'a' }, recordedAt: '2026-12-07T00:00:00.000Z',
-        prevHash: 'cd'.repeat(32), hash: 'ef'.repeat(32),
+        id: stored.id,
+        stream: 'pi-01J',
+        revision: 4,
+        position: { commit: 900n, prepare: 900n },
+        type: 'PaymentIntentCreated',
+        schemaVersion: 1,
+        data: { amountMinor: 500 },
+        metadata: { actor: 'a' },
+        recordedAt: '2026-12-07T00:00:00.000Z',
+        prevHash: 'cd'.repeat(32),
+        hash: 'ef'.repeat(32),
       },
     });
   });

@@ -35,7 +35,10 @@ export class StreamAppender {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     const { stream, events, expected } = request;
-    const reservation = await this.registry.reserve(stream, events.map((event) => event.id));
+    const reservation = await this.registry.reserve(
+      stream,
+      events.map((event) => event.id),
+    );
     if (reservation.previouslyReserved) {
       const retry = await this.findRetry(stream, events, expected);
       if (retry !== undefined) return retry;

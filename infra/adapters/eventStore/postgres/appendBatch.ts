@@ -1,11 +1,5 @@
 import type { AppendOptions, AppendResult, ExpectedRevision, NewEvent } from '../../../../domain/eventStore/index.js';
-import {
-  EventIdConflictError,
-  GENESIS_HASH,
-  InvalidAppendError,
-  WrongExpectedVersionError,
-  canonicalEventText,
-} from '../../../../domain/eventStore/index.js';
+import { EventIdConflictError, GENESIS_HASH, InvalidAppendError, WrongExpectedVersionError, canonicalEventText } from '../../../../domain/eventStore/index.js';
 import type { SqlSession } from '../../db/sqlClient.js';
 import { jsonLiteral, textArrayLiteral } from '../../db/sqlLiterals.js';
 import type { BatchOutcome } from '../groupCommit.js';
@@ -23,13 +17,7 @@ export type AppendRequest = Readonly<{
 }>;
 
 /** Validates an append and computes its canonical texts (throws InvalidAppendError). */
-export function prepareAppend(
-  stream: string,
-  events: readonly NewEvent[],
-  expected: ExpectedRevision,
-  recordedAt: string,
-  options: AppendOptions = {},
-): AppendRequest {
+export function prepareAppend(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, recordedAt: string, options: AppendOptions = {}): AppendRequest {
   validateAppend(stream, events);
   if (expected.kind === 'exact' && (!Number.isSafeInteger(expected.revision) || expected.revision < 0)) {
     throw new InvalidAppendError(stream, 'an exact expected revision is an integer ≥ 0');
@@ -118,10 +106,15 @@ function plan(request: AppendRequest, index: number, heads: Map<string, Head>, e
 /** The same ids again: a retry if they are exactly this append (same stream, order, consistent expectation). */
 function planRetry(request: AppendRequest, found: readonly (Existing | undefined)[], current: number): Planned {
   const first = found[0];
-  const exact =
-    first !== undefined &&
-    found.every((entry, offset) => entry !== undefined && entry.stream === request.stream && entry.revision === first.revision + offset);
-  if (!exact) return { kind: 'refused', error: new EventIdConflictError(request.stream, request.events.map((event) => event.id)) };
+  const exact = first !== undefined && found.every((entry, offset) => entry !== undefined && entry.stream === request.stream && entry.revision === first.revision + offset);
+  if (!exact)
+    return {
+      kind: 'refused',
+      error: new EventIdConflictError(
+        request.stream,
+        request.events.map((event) => event.id),
+      ),
+    };
   const expected = request.expected;
   const consistent =
     expected.kind === 'any' ||

@@ -17,8 +17,7 @@ describeEventStoreConformance('PGlite (embedded)', async () => {
   const store = new PostgresEventStore({ ...POSTGRES_EVENT_STORE_DEFAULTS, client, pollIntervalMs: 100 });
   return {
     store,
-    appendHeld: (stream, events, expected, holdMs, outcome) =>
-      appendInHeldTransaction(client, stream, events, expected, Math.min(holdMs, PGLITE_HOLD_MS_MAX), outcome),
+    appendHeld: (stream, events, expected, holdMs, outcome) => appendInHeldTransaction(client, stream, events, expected, Math.min(holdMs, PGLITE_HOLD_MS_MAX), outcome),
     tamper: async (stream, revision) => {
       await client.query(`UPDATE ledger_events SET data = data || '{"amountMinor": 1}'::jsonb WHERE stream_name = $1 AND stream_revision = $2`, [stream, revision]);
     },

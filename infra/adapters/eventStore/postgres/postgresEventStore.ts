@@ -221,7 +221,15 @@ export class PostgresEventStore implements EventStore {
       // A concurrent writer committed one of these ids first (seen only at the unique index).
       const [only] = requests;
       if (requests.length === 1 && only !== undefined && isEventIdViolation(error)) {
-        return [{ ok: false, error: new EventIdConflictError(only.stream, only.events.map((event) => event.id)) }];
+        return [
+          {
+            ok: false,
+            error: new EventIdConflictError(
+              only.stream,
+              only.events.map((event) => event.id),
+            ),
+          },
+        ];
       }
       throw error;
     }
@@ -270,8 +278,7 @@ export class PostgresEventStore implements EventStore {
 }
 
 function isEventIdViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505'
-    && 'constraint' in error && error.constraint === 'ledger_events_event_id_key';
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === 'ledger_events_event_id_key';
 }
 
 function escapeLike(text: string): string {
