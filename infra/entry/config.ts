@@ -31,6 +31,13 @@ const environmentSchema = z.object({
     .min(1)
     .max(30 * 86_400)
     .default(300),
+  LEDGER_PAYPAY_BASE_URL: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  LEDGER_LINE_PAY_BASE_URL: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  LEDGER_PROVIDER_SANDBOX: z.enum(['auto', 'off']).default('auto'),
+  LEDGER_PROVIDER_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(3900),
+  LEDGER_PROVIDER_WEBHOOK_ALLOW: z.string().max(4_000).default('127.0.0.1,::1'),
+  LEDGER_UNRESOLVED_CANCEL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  LEDGER_QR_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
 });
 
 export type DatabaseConfig = Readonly<{ kind: 'postgres'; url: string; poolSizeMax: number }> | Readonly<{ kind: 'pglite'; dataDir: string }>;
@@ -52,6 +59,20 @@ export type LedgerConfig = Readonly<{
     /** A payment attempt `processing` longer than this is listed as stuck. */
     stuckPaymentSeconds: number;
   }>;
+  providers: ProvidersConfig;
+}>;
+
+/** QR providers (docs/providers.md): where their APIs answer, the sandbox, webhook sources, the reactor's deadlines. */
+export type ProvidersConfig = Readonly<{
+  /** Base URL per provider code (LEDGER_PAYPAY_BASE_URL, LEDGER_LINE_PAY_BASE_URL); a provider without one is unavailable. */
+  endpoints: Readonly<Partial<Record<'paypay' | 'line_pay', string>>>;
+  /** `auto`: on the embedded default with no provider URL set, `npm start` starts the sandbox and uses it. */
+  sandbox: 'auto' | 'off';
+  sandboxPort: number;
+  /** Addresses and CIDR ranges webhooks are accepted from (PayPay signs nothing; its IP ranges in production). */
+  webhookAllow: readonly string[];
+  unresolvedCancelAfterMs: number;
+  qrExpiryGraceMs: number;
 }>;
 
 export { ConfigError };
@@ -77,6 +98,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     masterKeyHex: env.LEDGER_MASTER_KEY,
     operatorSecret: env.LEDGER_OPERATOR_SECRET,
     ops: { metricsAccess: env.LEDGER_METRICS_ACCESS, stuckPaymentSeconds: env.LEDGER_STUCK_PAYMENT_SECONDS },
+    providers: {
+      endpoints: {
+        ...(env.LEDGER_PAYPAY_BASE_URL === undefined ? {} : { paypay: env.LEDGER_PAYPAY_BASE_URL }),
+        ...(env.LEDGER_LINE_PAY_BASE_URL === undefined ? {} : { line_pay: env.LEDGER_LINE_PAY_BASE_URL }),
+      },
+      sandbox: env.LEDGER_PROVIDER_SANDBOX,
+      sandboxPort: env.LEDGER_PROVIDER_SANDBOX_PORT,
+      webhookAllow: env.LEDGER_PROVIDER_WEBHOOK_ALLOW.split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+      unresolvedCancelAfterMs: env.LEDGER_UNRESOLVED_CANCEL_SECONDS * 1_000,
+      qrExpiryGraceMs: env.LEDGER_QR_EXPIRY_GRACE_SECONDS * 1_000,
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { checkEventStoreConfig, selectEventStore, type SelectedEventStore } from
 import { registerPaymentIntentRoutes } from '../../command/paymentIntent/index.js';
 import { registerSettlementCommandRoutes } from '../../command/settlement/index.js';
 import { registerTenancyRoutes } from '../../command/tenancy/index.js';
-import { allProjectors, type Projector } from '../../projections/index.js';
+import { allProjectors, providerTasksProjector, type Projector } from '../../projections/index.js';
 import { registerQueryRoutes } from '../../query/index.js';
 import { registerProjectionRoutes } from './routes/projectionRoutes.js';
 import { startProjections, type ProjectionRuntime } from '../runtime/projections/projectionRuntime.js';
@@ -32,6 +32,8 @@ import { registerHttpMetrics } from '../adapters/observability/metricsPlugin.js'
 import { RequestWindow } from '../adapters/observability/requestWindow.js';
 import { registerOpsRoutes } from './routes/opsRoutes.js';
 import { opsOverview, runtimeSample, stuckPaymentsReader } from './ops/overview.js';
+import type { ProviderReactor } from '../runtime/reactors/providerReactor.js';
+import { startProviderSide, type ProviderWiringParts } from './providerWiring.js';
 
 export type Ledger = Readonly<{
   app: FastifyInstance;
@@ -43,6 +45,8 @@ export type Ledger = Readonly<{
   relay: RelayHandle;
   /** The projectors maintaining the read models, their status and operator actions. */
   projections: ProjectionRuntime;
+  /** The provider reactor: QR creation, status queries, cancels, compensations and refunds at the providers. */
+  reactor: ProviderReactor;
   /** This instance's Prometheus registry and counters (GET /metrics). */
   metrics: LedgerMetrics;
   /** Stops accepting, finishes in-flight requests and appends, closes the store and the database. */
@@ -53,7 +57,12 @@ export type Ledger = Readonly<{
 export type LedgerParts = Readonly<{
   /** The read models to maintain (default: all of them). */
   projectors?: readonly Projector[];
+  /** Provider client timeouts and the reactor's tick (tests shorten them). */
+  providers?: Pick<ProviderWiringParts, 'timeoutsMs' | 'reactorTickMs'>;
 }>;
+
+/** The read models maintained by default: the four of the query API and the provider reactor's to-do list. */
+const defaultProjectors: readonly Projector[] = [...allProjectors, providerTasksProjector];
 
 export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogger, parts: LedgerParts = {}): Promise<Ledger> {
   checkEventStoreConfig(config);
@@ -81,8 +90,9 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerTenancyRoutes(app, { context, credentials: authentication.credentials });
   registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
   registerSettlementCommandRoutes(app, { context });
-  const projections = startProjectionRuntime({ client, store, projectors: parts.projectors ?? allProjectors, selected, logger });
+  const projections = startProjectionRuntime({ client, store, projectors: parts.projectors ?? defaultProjectors, selected, logger });
   registerQueryRoutes(app, { readModels: projections.readModels });
+  const reactor = startProviderSide({ app, client, context, readModels: projections.readModels, cipher: authentication.credentials, config: config.providers, logger, ...parts.providers });
   registerOperatorRoutes(app, context);
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerProjectionRoutes(app, projections);
@@ -110,11 +120,12 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     stopPruning();
     await app.close();
     await relay.stop();
+    await reactor.stop();
     await projections.stop();
     await selected.close();
     await client.close();
   };
-  return { app, client, store, context, relay, projections, metrics, close };
+  return { app, client, store, context, relay, projections, reactor, metrics, close };
 }
 
 /** The database (created when missing, migrated) and the event store the configuration selects. */

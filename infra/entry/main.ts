@@ -1,11 +1,13 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLedger } from './ledger.js';
+import { startSandboxIfWanted, type SandboxChild } from './sandboxChild.js';
 import { createLogger } from '../adapters/observability/logger.js';
 import { installTracing, shutdownTracing } from '../adapters/observability/tracing.js';
 
 /**
- * `npm start`: every role in one process (for now the HTTP API and the event store). With no
- * configuration it runs on the embedded PostgreSQL in ./data; DATABASE_URL selects a server.
+ * `npm start`: every role in one process: the HTTP API, the event store, the projections, the Kafka
+ * relay and the provider reactor. With no configuration it runs on the embedded PostgreSQL in ./data
+ * and starts the provider sandbox (QR payments work out of the box); DATABASE_URL selects a server.
  */
 async function main(): Promise<void> {
   const exportingSpans = installTracing();
@@ -20,9 +22,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   let ledger;
+  let sandbox: SandboxChild | undefined;
   try {
-    ledger = await createLedger(config, logger);
+    sandbox = await startSandboxIfWanted(config, logger);
+    ledger = await createLedger(sandbox.config, logger);
   } catch (error) {
+    await sandbox?.stop();
     if (!(error instanceof ConfigError)) throw error;
     // The operator's to fix (e.g. a database to create): one line that says how, no stack trace.
     logger.fatal({ error: error.name }, error.message);
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
     timer.unref();
     ledger
       .close()
+      .then(() => sandbox?.stop())
       .then(shutdownTracing)
       .then(
         () => {

@@ -8,6 +8,7 @@
  * `card-app <intent> <card number>` plays the external card app: it reads the intent's pending
  * attempt and amount, and reports the test card's result to `/card_result`.
  * `register-terminal --store <str_id> [--name N]` puts a new terminal into service (registerTerminal.ts).
+ * `customer-pays | customer-cancels | qr-expires <intent> [amount]` plays the customer in the provider sandbox (customerApp.ts).
  * `--help` prints the usage.
  *
  * Exit code: 0 for 2xx (and --help), 1 for an HTTP error answer or any other failure (one line on
@@ -19,6 +20,7 @@ import { findTestCard, simulateCardApp, UnknownTestCardError } from './cardSimul
 import { DemoFileError, demoDirectory, readCredentials, readPrivateKey, readRemembered, writeRemembered, type DemoCredentials } from './demoFiles.js';
 import { LedgerRequestError, LedgerUnreachableError, newIdempotencyKey, sendAsPartner, sendAsTerminal, type LedgerRequest, type LedgerResponse } from './ledgerClient.js';
 import { deviceInstructions, registerTerminal } from './registerTerminal.js';
+import { CustomerAppError, runCustomerApp } from './customerApp.js';
 
 const DEFAULT_LEDGER_URL = 'http://127.0.0.1:3000';
 const SHOWN_HEADERS = ['idempotent-replayed', 'x-should-retry', 'retry-after'] as const;
@@ -110,6 +112,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const sender = senderFor(args.caller, credentials, baseUrl);
   if (command.kind === 'card-app') return runCardApp(sender, args, command.paymentIntent, command.cardNumber, directory);
+  if (command.kind === 'customer') {
+    const intentId = fillPlaceholders(command.paymentIntent, readRemembered(directory));
+    const response = await runCustomerApp(sender.send, intentId, command.action, command.amount);
+    print(response);
+    return response.status >= 400 ? 1 : 0;
+  }
   const remembered = readRemembered(directory);
   const tenant = { merchantId: credentials.merchant_id, storeIds: credentials.stores.map((store) => store.id), terminalIds: credentials.terminals.map((terminal) => terminal.id) };
   const body = command.body === undefined ? undefined : fillPlaceholders(command.body, remembered, tenant);
@@ -123,7 +131,7 @@ function describeFailure(error: unknown): Readonly<{ text: string; exitCode: num
   if (error instanceof UsageError) return { text: `${error.message}\n${USAGE}`, exitCode: 2 };
   if (error instanceof LedgerUnreachableError) return { text: error.message, exitCode: 2 };
   if (error instanceof SyntaxError) return { text: `the body is not JSON: ${error.message}`, exitCode: 1 };
-  if (error instanceof CallError || error instanceof UnknownTestCardError || error instanceof DemoFileError || error instanceof LedgerRequestError) {
+  if (error instanceof CallError || error instanceof CustomerAppError || error instanceof UnknownTestCardError || error instanceof DemoFileError || error instanceof LedgerRequestError) {
     return { text: error.message, exitCode: 1 };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -17,7 +17,13 @@ export type CallCommand =
   | Readonly<{ kind: 'request'; method: string; path: string; body: string | undefined }>
   | Readonly<{ kind: 'card-app'; paymentIntent: string; cardNumber: string }>
   | Readonly<{ kind: 'register-terminal'; storeId: string; name: string | undefined }>
+  | Readonly<{ kind: 'customer'; action: CustomerAction; paymentIntent: string; amount: number | undefined }>
   | Readonly<{ kind: 'help' }>;
+
+/** What the customer does with a displayed QR, in the provider sandbox. */
+export type CustomerAction = 'pay' | 'cancel' | 'expire';
+
+const CUSTOMER_VERBS: Readonly<Record<string, CustomerAction>> = { 'customer-pays': 'pay', 'customer-cancels': 'cancel', 'qr-expires': 'expire' };
 
 export type CallArguments = Readonly<{
   caller: Caller;
@@ -36,6 +42,7 @@ export const USAGE = [
   'usage: npm run -s call -- [--as partner|terminal|terminal:<n>|terminal:<trm_id>] [--key K] [--url URL] METHOD PATH [JSON_BODY]',
   '       npm run -s call -- [--as terminal:<n>] card-app <pi_id|@last> <card number>',
   '       npm run -s call -- register-terminal --store <str_id> [--name N]   (a new terminal with a fresh ES256 key pair)',
+  '       npm run -s call -- customer-pays|customer-cancels|qr-expires <pi_id|@last> [amount]   (the customer, in the provider sandbox: SANDBOX_URL)',
   '       npm run -s call -- --help',
   'options: --as (who signs; default terminal:1), --key (reuse an Idempotency-Key), --url (default LEDGER_URL or http://127.0.0.1:3000)',
   'placeholders: @last (the payment intent of the last answer that had one), @attempt (its pending or latest attempt),',
@@ -80,6 +87,8 @@ function parseCaller(value: string): Caller {
 function parseCommand(rest: readonly string[]): CallCommand {
   const [first, second, ...more] = rest;
   if (first === 'register-terminal') return parseRegisterTerminal(rest.slice(1));
+  const action = first === undefined ? undefined : CUSTOMER_VERBS[first];
+  if (action !== undefined) return parseCustomer(action, second, more);
   if (first === undefined || second === undefined) throw new UsageError('expected METHOD PATH [JSON_BODY] or card-app <intent> <card number>');
   if (first === 'card-app') {
     if (more.length === 0) throw new UsageError('card-app needs a card number, e.g. 4242424242424242');
@@ -90,6 +99,15 @@ function parseCommand(rest: readonly string[]): CallCommand {
   if (!second.startsWith('/')) throw new UsageError(`the path must start with /, got ${second}`);
   if (more.length > 1) throw new UsageError('the JSON body must be one argument: quote it');
   return { kind: 'request', method, path: second, body: more[0] };
+}
+
+function parseCustomer(action: CustomerAction, paymentIntent: string | undefined, more: readonly string[]): CallCommand {
+  if (paymentIntent === undefined) throw new UsageError('expected the payment intent, e.g. customer-pays @last');
+  const [amountText, ...extra] = more;
+  if (extra.length > 0 || (amountText !== undefined && (action !== 'pay' || !/^[0-9]{1,12}$/.test(amountText)))) {
+    throw new UsageError('customer-pays <intent> [amount] (the amount, in yen, only to pay a different one); customer-cancels and qr-expires take the intent only');
+  }
+  return { kind: 'customer', action, paymentIntent, amount: amountText === undefined ? undefined : Number(amountText) };
 }
 
 function parseRegisterTerminal(rest: readonly string[]): CallCommand {

@@ -1,0 +1,165 @@
+/**
+ * The provider reactor: one active instance per database (a session advisory lock, like the relay's;
+ * standbys wait), which performs the open tasks of the provider_tasks read model whose time has come,
+ * several at once, and keeps its own record of each (provider_task_runs). What a task does is given
+ * by the composition root (`perform`, command/providers): this loop only schedules, bounds
+ * concurrency, records outcomes and reports its status (GET /v1/ops/reactors, /metrics).
+ *
+ * A task is picked again only after its run is recorded; a task whose command was appended waits
+ * for the projection to close it (re-checked after `recordedRecheckMs`); a failure of `perform`
+ * itself (the database, a bug) is recorded and retried with back-off, never lost.
+ */
+import type { ProviderTaskRow } from '../../../schemas/readModels/providerTasks.js';
+import type { ReadModels } from '../../../schemas/readModels/readModels.js';
+import { PROVIDER_TASKS_PROJECTION } from '../../../schemas/readModels/providerTasks.js';
+import type { SqlClient } from '../../adapters/db/sqlClient.js';
+import { sleep } from '../../adapters/kafka/backoff.js';
+import { countTasks, dueTasks, markDispatched, nudgeAttempt, recordRun, type DueTask, type TaskCounts } from './reactorDb.js';
+import { withReactorLock } from './reactorLock.js';
+
+export type ReactorTaskResult = Readonly<{ kind: 'recorded' | 'finished' | 'retry'; outcome: string; afterMs?: number }>;
+
+export type ReactorTaskRun = Readonly<{ attempts: number; dispatchedAt: string | null; markDispatched: () => Promise<void> }>;
+
+export type ProviderReactorSettings = Readonly<{
+  client: SqlClient;
+  readModels: ReadModels;
+  perform: (task: ProviderTaskRow, run: ReactorTaskRun) => Promise<ReactorTaskResult>;
+  log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => void;
+  /** Tasks performed at once (default 16). */
+  concurrency?: number;
+  /** How often due tasks are looked for (default 100 ms; a webhook's nudge in this process wakes it at once). */
+  tickMs?: number;
+  /** How long a task whose command was appended waits for the projection to close it (default 5 s). */
+  recordedRecheckMs?: number;
+  /** How often a standby tries the lock (default 1000 ms). */
+  lockPollMs?: number;
+  /** The clock deciding which tasks are due (default the system's; the simulation controls it). */
+  now?: () => Date;
+  /** `manual`: no loop runs; the caller performs due tasks with `step()` (the deterministic simulation). */
+  mode?: 'loop' | 'manual';
+}>;
+
+export type ReactorState = 'starting' | 'standby' | 'running' | 'waiting_for_read_model' | 'stopped';
+
+export type ReactorStatus = Readonly<{
+  name: 'provider';
+  state: ReactorState;
+  in_flight: number;
+  tasks: TaskCounts | null;
+  performed: Readonly<Record<string, number>>;
+  failures: number;
+  last_error: string | null;
+}>;
+
+export type ProviderReactor = Readonly<{
+  status: () => Promise<ReactorStatus>;
+  /** A webhook's hint for an attempt: its open tasks become due at once (in every process, via the database). */
+  nudge: (attemptId: string) => Promise<void>;
+  /** Performs the tasks due now, one after another, and answers how many ran (manual mode; no lock is taken). */
+  step: () => Promise<number>;
+  stop: () => Promise<void>;
+}>;
+
+const FAILURE_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+export function startProviderReactor(settings: ProviderReactorSettings): ProviderReactor {
+  const concurrency = settings.concurrency ?? 16;
+  const abort = new AbortController();
+  const inFlight = new Map<string, Promise<void>>();
+  const performed: Record<string, number> = {};
+  let state: ReactorState = 'starting';
+  let failures = 0;
+  let lastError: string | null = null;
+  let wake: (() => void) | undefined;
+  const now = settings.now ?? (() => new Date());
+
+  const runTask = async (due: DueTask): Promise<void> => {
+    const { task } = due;
+    const run: ReactorTaskRun = { attempts: due.attempts, dispatchedAt: due.dispatchedAt, markDispatched: () => markDispatched(settings.client, task.task_id) };
+    try {
+      const result = await settings.perform(task, run);
+      performed[`${task.kind}.${result.kind}`] = (performed[`${task.kind}.${result.kind}`] ?? 0) + 1;
+      const nextDueInMs = result.kind === 'retry' ? (result.afterMs ?? 1_000) : result.kind === 'recorded' ? (settings.recordedRecheckMs ?? 5_000) : null;
+      await recordRun(settings.client, { taskId: task.task_id, pickedAt: due.pickedAt, now: now(), outcome: result.outcome, error: null, nextDueInMs, finished: result.kind === 'finished' });
+    } catch (error) {
+      failures += 1;
+      lastError = `${task.task_id}: ${error instanceof Error ? error.message : String(error)}`;
+      settings.log('warn', 'provider task failed; it will be retried', { task_id: task.task_id, kind: task.kind, err: lastError });
+      const backoff = FAILURE_BACKOFF_MS[Math.min(due.attempts, FAILURE_BACKOFF_MS.length - 1)] ?? 30_000;
+      await recordRun(settings.client, { taskId: task.task_id, pickedAt: due.pickedAt, now: now(), outcome: 'error', error: lastError, nextDueInMs: backoff, finished: false }).catch(() => undefined);
+    }
+  };
+
+  const pump = async (lockLost: AbortSignal): Promise<void> => {
+    const signal = AbortSignal.any([abort.signal, lockLost]);
+    while (!signal.aborted) {
+      const free = concurrency - inFlight.size;
+      const picked = free > 0 ? await pickDue(free) : [];
+      for (const due of picked) {
+        const running = runTask(due).finally(() => {
+          inFlight.delete(due.task.task_id);
+          wake?.();
+        });
+        inFlight.set(due.task.task_id, running);
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        void sleep(settings.tickMs ?? 100, signal).then(resolve);
+      });
+      wake = undefined;
+    }
+    await Promise.allSettled(inFlight.values());
+  };
+
+  const pickDue = async (limit: number): Promise<DueTask[]> => {
+    let schema: string;
+    try {
+      schema = await settings.readModels.servingSchema(PROVIDER_TASKS_PROJECTION);
+    } catch {
+      state = 'waiting_for_read_model';
+      return [];
+    }
+    state = 'running';
+    return dueTasks(settings.client, schema, limit, [...inFlight.keys()], now());
+  };
+
+  const loop = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      try {
+        await withReactorLock(settings.client, { key: 'mpac.reactor:provider', signal: abort.signal, pollMs: settings.lockPollMs ?? 1_000, onWaiting: () => (state = 'standby') }, pump);
+      } catch (error) {
+        failures += 1;
+        lastError = error instanceof Error ? error.message : String(error);
+        settings.log('warn', 'provider reactor interrupted; restarting', { err: lastError });
+        await sleep(1_000, abort.signal);
+      }
+    }
+    state = 'stopped';
+  };
+  const done = settings.mode === 'manual' ? Promise.resolve() : loop();
+
+  return {
+    status: async () => {
+      const tasks = await settings.readModels
+        .servingSchema(PROVIDER_TASKS_PROJECTION)
+        .then((schema) => countTasks(settings.client, schema, now()))
+        .catch(() => null);
+      return { name: 'provider', state, in_flight: inFlight.size, tasks, performed: { ...performed }, failures, last_error: lastError };
+    },
+    nudge: async (attemptId) => {
+      await nudgeAttempt(settings.client, attemptId);
+      wake?.();
+    },
+    step: async () => {
+      const picked = await pickDue(concurrency);
+      for (const due of picked) await runTask(due);
+      return picked.length;
+    },
+    stop: async () => {
+      abort.abort();
+      wake?.();
+      await done;
+    },
+  };
+}
