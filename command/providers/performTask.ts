@@ -7,7 +7,7 @@
 import type { ProviderTaskRow } from '../../schemas/readModels/providerTasks.js';
 import { performCreateQr } from './createQrTask.js';
 import { performResolve } from './resolveTask.js';
-import { performCleanup, performCompensate, performRefund } from './settleTasks.js';
+import { performCleanup, performCompensate, performRecheck, performRefund } from './settleTasks.js';
 import { finished, isMpm, retry, type ProviderTaskDependencies, type TaskResult, type TaskRun } from './taskResult.js';
 
 export type { ProviderTaskDependencies, TaskResult, TaskRun } from './taskResult.js';
@@ -31,5 +31,7 @@ export async function performProviderTask(dependencies: ProviderTaskDependencies
       return performCompensate(dependencies, task, run, provider);
     case 'refund':
       return performRefund(dependencies, task, run, provider);
+    case 'recheck':
+      return performRecheck(dependencies, task, run, provider);
   }
 }

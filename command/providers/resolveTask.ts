@@ -10,6 +10,7 @@ import type { PaymentStatus, QrProvider } from '../../domain/providers/index.js'
 import type { ProviderResult } from '../../domain/paymentIntent/index.js';
 import type { ProviderTaskRow } from '../../schemas/readModels/providerTasks.js';
 import { runReactorCommand } from './reactorCommand.js';
+import { CANCELED_AT_PROVIDER } from '../../schemas/readModels/providerTasks.js';
 import { backoffMs, finished, isMpm, PENDING_POLL_MS, recorded, retry, type ProviderTaskDependencies, type TaskResult, type TaskRun } from './taskResult.js';
 
 /** Sends the provider's answer as a ReportProviderResult; a refusal (the intent moved on) ends the task. */
@@ -79,5 +80,5 @@ async function cancelUnresolved(dependencies: ProviderTaskDependencies, task: Pr
     // Not reversible: the payment exists in a state the next query will show (e.g. it completed).
     return retry(PENDING_POLL_MS, `cancel_rejected:${canceled.code}`);
   }
-  return reportResult(dependencies, task, { outcome: 'failed', code: 'canceled_at_provider', message: 'The outcome stayed unknown; the payment was canceled at the provider.' }, 'canceled_at_provider');
+  return reportResult(dependencies, task, { outcome: 'failed', code: CANCELED_AT_PROVIDER, message: 'The outcome stayed unknown; the payment was canceled at the provider.' }, 'canceled_at_provider');
 }

@@ -87,3 +87,12 @@ export async function performRefund(dependencies: ProviderTaskDependencies, task
   }));
   return reported.accepted ? recorded(`refund_${answer.outcome}`) : finished(`refused:${reported.code}`);
 }
+
+/** `recheck`: one more look at a failed or canceled attempt; a payment found there is reported (a late success). */
+export async function performRecheck(dependencies: ProviderTaskDependencies, task: ProviderTaskRow, run: TaskRun, provider: QrProvider): Promise<TaskResult> {
+  const status = await provider.getPayment(task.attempt_id);
+  if (status.outcome === 'unknown') return retry(backoffMs(run.attempts), `unknown:${status.reason}`);
+  const decision = decisionOf(status);
+  if (decision !== undefined && decision.outcome !== 'failed') return reportResult(dependencies, task, decision, `late_${status.outcome}`);
+  return finished(`nothing_late:${status.outcome}`);
+}

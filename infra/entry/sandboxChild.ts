@@ -38,22 +38,29 @@ export async function startSandboxIfWanted(config: LedgerConfig, logger: Fastify
     logger.info({ sandbox: base }, `provider sandbox already answering at ${base}: using it`);
     return { config: withEndpoints(config, base), stop: () => Promise.resolve() };
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
-    cwd: REPOSITORY_ROOT,
-    env: {
-      ...process.env,
-      SANDBOX_PORT: String(config.providers.sandboxPort),
-      SANDBOX_HOST: '127.0.0.1',
-      SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${config.http.port}/v1/providers/paypay/webhooks`,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await waitForReady(child);
-  logger.info({ sandbox: base, pid: child.pid }, `provider sandbox started at ${base} (PayPay's wire format; npm run -s call -- customer-pays @last pays a QR)`);
-  return { config: withEndpoints(config, base), stop: () => stopChild(child) };
+  const sandbox = await spawnSandbox({ port: config.providers.sandboxPort, webhookUrl: `http://127.0.0.1:${config.http.port}/v1/providers/paypay/webhooks` });
+  logger.info({ sandbox: sandbox.url, pid: sandbox.pid }, `provider sandbox started at ${sandbox.url} (PayPay's wire format; npm run -s call -- customer-pays @last pays a QR)`);
+  return { config: withEndpoints(config, sandbox.url), stop: sandbox.stop };
 }
 
-function waitForReady(child: ChildProcess): Promise<void> {
+export type SandboxOptions = Readonly<{ port: number; webhookUrl: string; environment?: Readonly<Record<string, string>> }>;
+
+export type RunningSandbox = Readonly<{ url: string; pid: number | undefined; stop: () => Promise<void> }>;
+
+/** Starts the sandbox as a child process (port 0: any free port) and resolves once it says it listens, with its URL. */
+export async function spawnSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
+    cwd: REPOSITORY_ROOT,
+    env: { ...process.env, SANDBOX_PORT: String(options.port), SANDBOX_HOST: '127.0.0.1', SANDBOX_WEBHOOK_URL: options.webhookUrl, ...options.environment },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await waitForReady(child);
+  return { url, pid: child.pid, stop: () => stopChild(child) };
+}
+
+const READY_LINE = /"msg":"sandbox listening"[^\n]*?"url":"([^"]+)"|"url":"([^"]+)"[^\n]*?"msg":"sandbox listening"/;
+
+function waitForReady(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
@@ -62,16 +69,19 @@ function waitForReady(child: ChildProcess): Promise<void> {
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
-      if (buffered.includes('sandbox listening')) {
+      const match = READY_LINE.exec(buffered);
+      const url = match?.[1] ?? match?.[2];
+      if (url !== undefined) {
         clearTimeout(timer);
         // Its later log lines are not needed here: keep draining them without holding on to them.
         child.stdout?.removeAllListeners('data');
         child.stdout?.resume();
-        resolve();
+        resolve(url);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      child.stdout?.removeAllListeners('data');
       reject(new Error(`the provider sandbox exited with code ${String(code)} before it was ready (is port in use? set LEDGER_PROVIDER_SANDBOX_PORT)`));
     });
   });

@@ -5,10 +5,14 @@
  * event also updates. Only `pgw_processed` intents have provider work.
  */
 import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
-import type { ProviderTaskKind } from '../../schemas/readModels/providerTasks.js';
+import { CANCELED_AT_PROVIDER, type ProviderTaskKind } from '../../schemas/readModels/providerTasks.js';
 
 /** First provider query after a QR is shown or an outcome became unknown (payments.md §4.1: every 2–3 s). */
 export const FIRST_QUERY_AFTER_MS = 2_000;
+
+/** When a failed or canceled attempt is looked at once more for a payment that arrived anyway. */
+export const RECHECK_AFTER_MS = 60_000;
+
 
 export type IntentFacts = {
   payment_intent_id: string;
@@ -121,8 +125,13 @@ export function taskChangesOf(event: PaymentIntentEvent, facts: IntentFacts): Ta
       if (event.data.details.type === 'qr') facts.provider_payment_id = event.data.details.providerPaymentId;
       return { opened: [], closed: closing(['create_qr', 'resolve', 'cleanup'], event.data.attemptId, at, event.type === 'PaymentAttemptSucceeded' ? 'succeeded' : 'authorized') };
     }
-    case 'PaymentAttemptFailed':
-      return { opened: [], closed: closing(['create_qr', 'resolve'], event.data.attemptId, at, 'failed') };
+    case 'PaymentAttemptFailed': {
+      const { amountMinor, currency } = event.data.amount;
+      const recheck = opened('recheck', context, facts, { attempt_id: event.data.attemptId, amount: amountMinor, currency, due_at: plusMs(at, RECHECK_AFTER_MS) });
+      // After a cancel the provider accepted, its status may still show the payment for a while: the money goes back anyway.
+      const canceledAtProvider = event.data.error.code === CANCELED_AT_PROVIDER;
+      return { opened: canceledAtProvider ? [] : [recheck], closed: closing(['create_qr', 'resolve'], event.data.attemptId, at, 'failed') };
+    }
     case 'PaymentAttemptAmountMismatched':
     case 'PaymentAttemptSucceededAfterCancel':
     case 'PaymentAttemptSucceededAfterFailure':
@@ -157,7 +166,7 @@ function compensation(event: LateSuccess, context: Context, facts: IntentFacts):
     provider_payment_id: providerPaymentId,
     detail: requiredCompensation,
   });
-  return { opened: [task], closed: closing(['create_qr', 'resolve', 'cleanup'], attemptId, context.occurredAt, 'late_success') };
+  return { opened: [task], closed: closing(['create_qr', 'resolve', 'cleanup', 'recheck'], attemptId, context.occurredAt, 'late_success') };
 }
 
 type Closing = Extract<PaymentIntentEvent, { type: 'PaymentIntentCanceled' | 'PaymentIntentExpired' }>;
@@ -167,7 +176,8 @@ function cleanup(event: Closing, context: Context, facts: IntentFacts): TaskChan
   const { attemptId, statusBefore, amount } = event.data;
   if (attemptId === null) return NONE;
   const closed = closing(['create_qr', 'resolve'], attemptId, context.occurredAt, 'canceled');
-  // From `processing` the provider had already accepted a cancel (the domain requires it): nothing is left to do.
+  const recheck = opened('recheck', context, facts, { attempt_id: attemptId, amount: amount.amountMinor, currency: amount.currency, due_at: plusMs(context.occurredAt, RECHECK_AFTER_MS) });
+  // From `processing` the provider had already accepted a cancel (the domain requires it): only the recheck is left.
   if (statusBefore !== 'requires_action' && statusBefore !== 'requires_capture') return { opened: [], closed };
   const task = opened('cleanup', context, facts, {
     attempt_id: attemptId,
@@ -177,5 +187,5 @@ function cleanup(event: Closing, context: Context, facts: IntentFacts): TaskChan
     qr_expires_at: facts.attempt_id === attemptId ? facts.qr_expires_at : null,
     detail: statusBefore,
   });
-  return { opened: [task], closed };
+  return { opened: statusBefore === 'requires_action' ? [task, recheck] : [task], closed };
 }

@@ -5,6 +5,9 @@
  */
 export const PROVIDER_TASKS_PROJECTION = 'provider_tasks';
 
+/** The failure code of an attempt the reactor canceled at the provider (its money goes back by the provider's guarantee). */
+export const CANCELED_AT_PROVIDER = 'canceled_at_provider';
+
 /**
  * - `create_qr`: an MPM attempt started; create its dynamic QR at the provider (once, ever).
  * - `resolve`: the attempt waits for the customer or its outcome is unknown; query the provider.
@@ -12,8 +15,10 @@ export const PROVIDER_TASKS_PROJECTION = 'provider_tasks';
  *   delete the QR (then look for a payment that slipped in) or revert the authorization.
  * - `compensate`: the provider took money the intent could not accept: reverse or refund it.
  * - `refund`: a refund was requested; send it to the provider and record its answer.
+ * - `recheck`: the attempt failed or was canceled; look once more, a minute later (or when a webhook
+ *   says so), for a payment that arrived anyway (a late success, which must be compensated).
  */
-export const providerTaskKinds = ['create_qr', 'resolve', 'cleanup', 'compensate', 'refund'] as const;
+export const providerTaskKinds = ['create_qr', 'resolve', 'cleanup', 'compensate', 'refund', 'recheck'] as const;
 export type ProviderTaskKind = (typeof providerTaskKinds)[number];
 
 /** A row of `provider_tasks` as the reactor reads it (bigint as text, instants as ISO strings). */

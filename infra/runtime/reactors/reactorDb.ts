@@ -61,8 +61,12 @@ export async function markDispatched(session: SqlSession, taskId: string): Promi
   );
 }
 
-/** A webhook's hint: the attempt's open tasks become due at once. */
+/**
+ * A webhook's hint: the attempt's open tasks become due at once, and a recheck the reactor had
+ * finished (a failed or canceled attempt) is armed again, so a payment that arrives late is found.
+ */
 export async function nudgeAttempt(session: SqlSession, attemptId: string): Promise<void> {
+  await session.query('UPDATE provider_task_runs SET finished_at = NULL WHERE task_id = $1', [`recheck:${attemptId}`]);
   await session.query(
     `INSERT INTO provider_task_nudges (attempt_id, nudged_at) VALUES ($1, clock_timestamp())
      ON CONFLICT (attempt_id) DO UPDATE SET nudged_at = EXCLUDED.nudged_at`,
