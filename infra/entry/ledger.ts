@@ -58,7 +58,9 @@ export type LedgerParts = Readonly<{
   /** The read models to maintain (default: all of them). */
   projectors?: readonly Projector[];
   /** Provider client timeouts and the reactor's tick (tests shorten them). */
-  providers?: Pick<ProviderWiringParts, 'timeoutsMs' | 'reactorTickMs'>;
+  providers?: Pick<ProviderWiringParts, 'timeoutsMs' | 'reactorTickMs' | 'reactorMode'>;
+  /** The clock of commands, authentication and the reactor (default the system's; the simulation controls it). */
+  clock?: () => Date;
 }>;
 
 /** The read models maintained by default: the four of the query API and the provider reactor's to-do list. */
@@ -70,7 +72,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   const requests = new RequestWindow();
   const { client, selected } = await openStores(config, logger, metrics);
   const store = selected.store;
-  const context: CommandContext = { store, idempotency: selected.idempotency, now: () => new Date(), newUuid, newId: newPrefixedId, conflictRetriesMax: 3 };
+  const context: CommandContext = { store, idempotency: selected.idempotency, now: parts.clock ?? (() => new Date()), newUuid, newId: newPrefixedId, conflictRetriesMax: 3 };
   let accepting = true;
   const app = createHttpServer(logger);
   const authentication = createAuthentication({

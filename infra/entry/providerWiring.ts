@@ -28,6 +28,8 @@ export type ProviderWiringParts = Readonly<{
   timeoutsMs?: ProviderTimeouts;
   /** How often the reactor looks for due tasks (default 100 ms). */
   reactorTickMs?: number;
+  /** `manual`: the reactor runs only when stepped (the deterministic simulation). */
+  reactorMode?: 'loop' | 'manual';
 }>;
 
 export function startProviderSide(parts: ProviderWiringParts): ProviderReactor {
@@ -47,7 +49,9 @@ export function startProviderSide(parts: ProviderWiringParts): ProviderReactor {
     log: (level, message, details) => {
       reactorLogger[level](details, message);
     },
+    now: context.now,
     ...(parts.reactorTickMs === undefined ? {} : { tickMs: parts.reactorTickMs }),
+    ...(parts.reactorMode === undefined ? {} : { mode: parts.reactorMode }),
   });
   registerProviderWebhookRoute(app, {
     isAllowedSource: webhookSourceCheck(config.webhookAllow),

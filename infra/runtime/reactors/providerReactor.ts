@@ -56,7 +56,7 @@ export type ProviderReactor = Readonly<{
   status: () => Promise<ReactorStatus>;
   /** A webhook's hint for an attempt: its open tasks become due at once (in every process, via the database). */
   nudge: (attemptId: string) => Promise<void>;
-  /** Performs the tasks due now, one after another, and answers how many ran (manual mode; no lock is taken). */
+  /** Performs the tasks due now (at most `concurrency`, at once) and answers how many ran (manual mode; no lock is taken). */
   step: () => Promise<number>;
   stop: () => Promise<void>;
 }>;
@@ -153,7 +153,7 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
     },
     step: async () => {
       const picked = await pickDue(concurrency);
-      for (const due of picked) await runTask(due);
+      await Promise.all(picked.map(runTask));
       return picked.length;
     },
     stop: async () => {
