@@ -34,6 +34,7 @@ const paymentIntentStatus: Readonly<Record<PaymentIntentErrorCode, RefusalStatus
   'payment_intent.attempt_id_conflict': 409,
   'payment_intent.attempt_not_found': 404,
   'payment_intent.attempt_result_conflict': 409,
+  'payment_intent.qr_already_issued': 409,
   'payment_intent.tendered_less_than_amount': 422,
   'payment_intent.capture_deadline_required': 422,
   'payment_intent.authorization_not_requested': 422,

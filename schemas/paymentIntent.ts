@@ -130,7 +130,17 @@ export const paymentIntentSchema = z
     canceled_at: z.string().nullable(),
     cancellation_reason: z.string().nullable(),
     completed_at: z.string().nullable(),
-    next_action: z.object({ type: z.enum(['launch_card_app', 'display_qr', 'await_provider']), attempt_id: z.string() }).nullable(),
+    next_action: z
+      .object({
+        type: z.enum(['launch_card_app', 'display_qr', 'await_provider']),
+        attempt_id: z.string(),
+        qr: z
+          .object({ url: z.string(), deeplink: z.string(), code_id: z.string(), expires_at: z.string() })
+          .nullable()
+          .optional()
+          .describe('display_qr only: the QR to show; null while the provider is making it (ask again, or long-poll)'),
+      })
+      .nullable(),
     last_payment_error: z.object({ type: z.string(), code: z.string(), decline_code: z.string().nullable(), message: z.string(), attempt_id: z.string() }).nullable(),
     attempts: z.array(
       z.object({

@@ -57,7 +57,9 @@ export function renderPaymentIntent(state: ExistingPaymentIntent): PaymentIntent
 
 function nextAction(state: ExistingPaymentIntent): NextAction {
   if (state.status === 'requires_action') {
-    return { type: state.mode === 'external' ? 'launch_card_app' : 'display_qr', attempt_id: state.activeAttemptId };
+    if (state.mode === 'external') return { type: 'launch_card_app', attempt_id: state.activeAttemptId };
+    const qr = state.attempts.find((attempt) => attempt.attemptId === state.activeAttemptId)?.qr ?? null;
+    return { type: 'display_qr', attempt_id: state.activeAttemptId, qr: qr === null ? null : { url: qr.url, deeplink: qr.deeplink, code_id: qr.codeId, expires_at: qr.expiresAt } };
   }
   if (state.status === 'processing') return { type: 'await_provider', attempt_id: state.activeAttemptId };
   return null;

@@ -8,7 +8,7 @@
  */
 import type { Money } from '../shared/index.js';
 import type { PlacementFacts } from './placement.js';
-import type { CaptureMethod, CardBrand, CompensationMethod, PaymentMode, RefundReason, UserCancellationReason } from './vocabulary.js';
+import type { CaptureMethod, CardBrand, CompensationMethod, IssuedQr, PaymentMode, RefundReason, UserCancellationReason } from './vocabulary.js';
 
 type CommandOf<Type extends string, Data> = Readonly<{
   type: Type;
@@ -73,6 +73,9 @@ export type ProviderResult =
 /** A reactor reports the QR provider's answer for an attempt (confirmed by the provider's query API). */
 export type ReportProviderResult = CommandOf<'ReportProviderResult', { attemptId: string; result: ProviderResult }>;
 
+/** The provider reactor records the dynamic QR the provider made for the active QR attempt. */
+export type RecordQrIssued = CommandOf<'RecordQrIssued', { attemptId: string; qr: IssuedQr }>;
+
 /** `amountToCapture: null` captures everything capturable. */
 export type CapturePaymentIntent = CommandOf<'CapturePaymentIntent', { amountToCapture: Money | null }>;
 
@@ -112,6 +115,7 @@ export type PaymentIntentCommand =
   | ConfirmPaymentIntent
   | ReportCardResult
   | ReportProviderResult
+  | RecordQrIssued
   | CapturePaymentIntent
   | CancelPaymentIntent
   | ExpirePaymentIntent

@@ -17,6 +17,7 @@ import { confirmPaymentIntent } from './decideConfirm.js';
 import { createPaymentIntent } from './decideCreate.js';
 import { createRefund, reportRefundResult } from './decideRefund.js';
 import { reportCardResult, reportProviderResult } from './decideResult.js';
+import { recordQrIssued } from './decideQrIssued.js';
 import type { PaymentIntentEvent } from './events.js';
 import type { PaymentIntent } from './state.js';
 
@@ -43,6 +44,8 @@ export function decide(command: PaymentIntentCommand, state: PaymentIntent): Pay
       return reportCardResult(command, state);
     case 'ReportProviderResult':
       return reportProviderResult(command, state);
+    case 'RecordQrIssued':
+      return recordQrIssued(command, state);
     case 'CapturePaymentIntent':
       return capturePaymentIntent(command, state);
     case 'CancelPaymentIntent':

@@ -31,6 +31,7 @@ export const paymentIntentErrorMeanings = Object.freeze({
   // Attempts.
   'payment_intent.attempt_id_conflict': 'The attempt id was already used with different data.',
   'payment_intent.attempt_not_found': 'No attempt with this id exists on the intent.',
+  'payment_intent.qr_already_issued': 'Another QR was already recorded for the attempt.',
   'payment_intent.attempt_result_conflict': 'The reported result contradicts the one already recorded for the attempt.',
   'payment_intent.tendered_less_than_amount': 'The cash tendered is less than the amount due.',
   'payment_intent.capture_deadline_required': 'An authorization for a manual-capture intent must say when it expires.',

@@ -15,6 +15,7 @@ import type {
   PaymentMethodDetails,
   PaymentMethodType,
   PaymentMode,
+  IssuedQr,
   PositiveOutcome,
   RefundReason,
   RequiredCompensation,
@@ -58,6 +59,9 @@ export type PaymentAttemptStarted = PaymentIntentEventOf<
     nextAction: 'launch_external_card_app' | 'display_qr';
   }
 >;
+
+/** The provider made the attempt's dynamic QR: the terminal shows it (`next_action.display_qr.qr`). */
+export type PaymentAttemptQrIssued = PaymentIntentEventOf<'PaymentAttemptQrIssued', { attemptId: string; amount: Money; qr: IssuedQr }>;
 
 /** Cash was counted at the till: the intent completes at once. `change = tendered − amount`. */
 export type CashPaymentReceived = PaymentIntentEventOf<
@@ -211,6 +215,7 @@ export type RefundFailed = PaymentIntentEventOf<
 export type PaymentIntentEvent =
   | PaymentIntentCreated
   | PaymentAttemptStarted
+  | PaymentAttemptQrIssued
   | CashPaymentReceived
   | PaymentAttemptSucceeded
   | PaymentAttemptAuthorized
@@ -234,6 +239,7 @@ export const paymentIntentEventTypes = Object.freeze(
   Object.keys({
     PaymentIntentCreated: true,
     PaymentAttemptStarted: true,
+    PaymentAttemptQrIssued: true,
     CashPaymentReceived: true,
     PaymentAttemptSucceeded: true,
     PaymentAttemptAuthorized: true,

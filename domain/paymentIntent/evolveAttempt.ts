@@ -9,6 +9,7 @@ import type {
   PaymentAttemptCompensated,
   PaymentAttemptFailed,
   PaymentAttemptOutcomeUnknown,
+  PaymentAttemptQrIssued,
   PaymentAttemptStarted,
   PaymentAttemptSucceeded,
   PaymentAttemptSucceededAfterCancel,
@@ -26,7 +27,7 @@ export function changeAttempt(attempts: readonly PaymentAttempt[], attemptId: st
 type NewAttemptFields = Pick<PaymentAttempt, 'attemptId' | 'paymentMethodType' | 'status' | 'amount' | 'startedAt'>;
 
 function newAttempt(fields: NewAttemptFields): PaymentAttempt {
-  return { ...fields, tendered: null, reported: null, failure: null, requiredCompensation: null, compensation: null };
+  return { ...fields, tendered: null, qr: null, reported: null, failure: null, requiredCompensation: null, compensation: null };
 }
 
 /** The intent waiting on this attempt, if it is the active one. */
@@ -47,6 +48,13 @@ export function applyAttemptStarted(state: PaymentIntent, event: PaymentAttemptS
     attempts: [...state.attempts, attempt],
     lastPaymentError: null,
   };
+}
+
+export function applyQrIssued(state: PaymentIntent, event: PaymentAttemptQrIssued): PaymentIntent {
+  const { attemptId, qr } = event.data;
+  const active = activeFor(state, attemptId);
+  if (active === undefined) return state;
+  return { ...active, attempts: changeAttempt(active.attempts, attemptId, { qr }) };
 }
 
 export function applyCashReceived(state: PaymentIntent, event: CashPaymentReceived): PaymentIntent {

@@ -11,6 +11,7 @@ import {
   applyAttemptAuthorized,
   applyAttemptFailed,
   applyAttemptStarted,
+  applyQrIssued,
   applyAttemptSucceeded,
   applyCashReceived,
   applyCompensated,
@@ -59,6 +60,8 @@ export function evolve(state: PaymentIntent, event: PaymentIntentEvent): Payment
       return applyCreated(state, event);
     case 'PaymentAttemptStarted':
       return applyAttemptStarted(state, event);
+    case 'PaymentAttemptQrIssued':
+      return applyQrIssued(state, event);
     case 'CashPaymentReceived':
       return applyCashReceived(state, event);
     case 'PaymentAttemptSucceeded':

@@ -10,6 +10,7 @@ import type {
   CancellationReason,
   CaptureMethod,
   CompensationMethod,
+  IssuedQr,
   PaymentError,
   PaymentMethodType,
   PaymentMode,
@@ -33,6 +34,8 @@ export type PaymentAttempt = Readonly<{
   startedAt: string;
   /** Cash only: what the customer handed over. */
   tendered: Money | null;
+  /** QR only: the dynamic QR the provider made, once it did. */
+  qr: IssuedQr | null;
   /** The positive result accepted for this attempt, kept to recognise a re-report. */
   reported: PositiveOutcome | null;
   failure: PaymentError | null;

@@ -38,6 +38,9 @@ export type CardDetails = Readonly<{
   brand: CardBrand;
 }>;
 
+/** The dynamic QR a provider made for an attempt: what the terminal shows (`expiresAt`: ISO 8601 UTC). */
+export type IssuedQr = Readonly<{ codeId: string; url: string; deeplink: string; expiresAt: string }>;
+
 /** What the QR provider reports on success: its own payment id. */
 export type QrDetails = Readonly<{ type: 'qr'; providerPaymentId: string }>;
 

@@ -61,6 +61,7 @@ export function evolveIntentContext(context: IntentContext | undefined, event: P
     case 'RefundSucceeded':
       return { ...context, amountRefunded: context.amountRefunded + event.data.amount.amountMinor };
     case 'PaymentAttemptStarted':
+    case 'PaymentAttemptQrIssued':
     case 'PaymentAttemptFailed':
     case 'PaymentAttemptOutcomeUnknown':
     case 'PaymentAttemptAmountMismatched':

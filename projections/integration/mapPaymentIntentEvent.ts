@@ -131,6 +131,7 @@ function toIntegrationEvent(source: SourceEvent, context: IntentContext): Paymen
       };
     case 'PaymentIntentCreated':
     case 'PaymentAttemptStarted':
+    case 'PaymentAttemptQrIssued':
     case 'PaymentAttemptAuthorized':
     case 'PaymentAttemptOutcomeUnknown':
     case 'PaymentAttemptSucceededAfterCancel':

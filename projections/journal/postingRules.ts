@@ -60,6 +60,7 @@ export function holdKeyTouchedBy(event: PaymentIntentEvent): string | null {
       return holdKeyOf.suspense(paymentIntentId, event.data.attemptId);
     case 'PaymentIntentCreated':
     case 'PaymentAttemptStarted':
+    case 'PaymentAttemptQrIssued':
     case 'CashPaymentReceived':
     case 'PaymentAttemptSucceeded':
     case 'PaymentAttemptFailed':
@@ -80,6 +81,7 @@ function planFor(input: PostingInput): Plan {
   switch (event.type) {
     case 'PaymentIntentCreated':
     case 'PaymentAttemptStarted':
+    case 'PaymentAttemptQrIssued':
     case 'PaymentAttemptFailed':
     case 'PaymentAttemptOutcomeUnknown':
       return NOTHING;
@@ -151,6 +153,7 @@ function currencyOf(event: PaymentIntentEvent): string {
       return event.data.reported.amount.currency;
     case 'PaymentIntentCreated':
     case 'PaymentAttemptStarted':
+    case 'PaymentAttemptQrIssued':
     case 'CashPaymentReceived':
     case 'PaymentAttemptSucceeded':
     case 'PaymentAttemptFailed':

@@ -46,7 +46,7 @@ async function saveIntents(sql: ProjectionSql, rows: readonly IntentRow[]): Prom
 
 export const paymentIntentsProjector: Projector = Object.freeze({
   name: PAYMENT_INTENTS_PROJECTION,
-  version: 1,
+  version: 2,
   tables: [...tenancyReferenceTables, ...paymentIntentsTables],
   filter: { streamPrefixes: [PAYMENT_INTENT_STREAM_PREFIX, ...TENANCY_REFERENCE_STREAM_PREFIXES] },
   async apply(sql: ProjectionSql, events: readonly RecordedEvent[]): Promise<void> {

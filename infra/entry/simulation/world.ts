@@ -5,13 +5,13 @@
  * simulation moves. Requests go over real HTTP, signed as the partner at the simulated time.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { randomNonce, signPartnerRequest } from '../../adapters/auth/index.js';
 import { createLogger } from '../../adapters/observability/logger.js';
 import { loadConfig } from '../config.js';
 import { createLedger, type Ledger } from '../ledger.js';
 import { seedTenant, TOKYO_0400 } from '../cli/demoTenant.js';
 import { spawnSandbox, type RunningSandbox } from '../sandboxChild.js';
+import { freePort } from '../freePort.js';
 import { SandboxClient } from './sandboxClient.js';
 
 export type SimulatedClock = Readonly<{ now: () => Date; advanceTo: (instant: Date) => void }>;
@@ -45,15 +45,6 @@ export type World = Readonly<{
 }>;
 
 export type WorldOptions = Readonly<{ databaseUrl: string; seed: number }>;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 const CREDENTIALS = { api_key: 'sim-api-key', api_secret: 'sim-api-secret-0123456789', merchant_id: 'sim-merchant' } as const;
 
