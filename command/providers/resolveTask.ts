@@ -31,7 +31,9 @@ export function decisionOf(status: PaymentStatus): ProviderResult | undefined {
       return { outcome: 'authorized', amount: status.amount, providerPaymentId: status.providerPaymentId, captureBefore: status.captureBefore };
     case 'failed':
       return { outcome: 'failed', code: status.code, message: status.message };
-    default:
+    case 'pending':
+    case 'not_found':
+    case 'unknown':
       return undefined;
   }
 }
@@ -50,13 +52,18 @@ export async function performResolve(dependencies: ProviderTaskDependencies, tas
       return retry(expiredAt === null ? backoffMs(run.attempts) : PENDING_POLL_MS, 'pending');
     case 'not_found':
       // No QR and no payment: after the QR's expiry, or when no QR ever reached a terminal, nobody can pay any more.
-      if (expiredAt === null || now >= expiredAt) return reportResult(dependencies, task, { outcome: 'failed', code: 'not_found', message: 'The provider has no payment for this attempt.' }, 'not_found');
+      if (expiredAt === null || now >= expiredAt)
+        return reportResult(dependencies, task, { outcome: 'failed', code: 'not_found', message: 'The provider has no payment for this attempt.' }, 'not_found');
       return retry(PENDING_POLL_MS, 'not_found_before_expiry');
     case 'unknown':
       if (pastDeadline && expiredAt === null) return cancelUnresolved(dependencies, task, run, provider);
       return retry(backoffMs(run.attempts), `unknown:${status.reason}`);
+    case 'succeeded':
+    case 'authorized':
+    case 'failed':
+      // Decided above.
+      return retry(backoffMs(run.attempts), status.outcome);
   }
-  return retry(backoffMs(run.attempts), status.outcome);
 }
 
 /** The QR expired unpaid: delete it, look once more (a payment may have slipped in), then fail the attempt. */
@@ -80,5 +87,10 @@ async function cancelUnresolved(dependencies: ProviderTaskDependencies, task: Pr
     // Not reversible: the payment exists in a state the next query will show (e.g. it completed).
     return retry(PENDING_POLL_MS, `cancel_rejected:${canceled.code}`);
   }
-  return reportResult(dependencies, task, { outcome: 'failed', code: CANCELED_AT_PROVIDER, message: 'The outcome stayed unknown; the payment was canceled at the provider.' }, 'canceled_at_provider');
+  return reportResult(
+    dependencies,
+    task,
+    { outcome: 'failed', code: CANCELED_AT_PROVIDER, message: 'The outcome stayed unknown; the payment was canceled at the provider.' },
+    'canceled_at_provider',
+  );
 }

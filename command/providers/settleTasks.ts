@@ -80,7 +80,8 @@ export async function performRefund(dependencies: ProviderTaskDependencies, task
     requestedAt: dependencies.context.now().toISOString(),
   });
   if (answer.outcome === 'unknown') return retry(backoffMs(run.attempts), `unknown:${answer.reason}`);
-  const result = answer.outcome === 'accepted' ? ({ outcome: 'succeeded', providerRefundId: answer.providerRefundId } as const) : ({ outcome: 'failed', failureReason: answer.code } as const);
+  const result =
+    answer.outcome === 'accepted' ? ({ outcome: 'succeeded', providerRefundId: answer.providerRefundId } as const) : ({ outcome: 'failed', failureReason: answer.code } as const);
   const reported = await runReactorCommand(dependencies.context, task.payment_intent_id, task.task_id, (_state, now) => ({
     type: 'ReportRefundResult',
     data: { paymentIntentId: task.payment_intent_id, now, refundId, result },

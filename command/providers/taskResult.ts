@@ -9,9 +9,7 @@ import type { ProviderTaskRow } from '../../schemas/readModels/providerTasks.js'
 import type { CommandContext } from '../commandContext.js';
 
 export type TaskResult =
-  | Readonly<{ kind: 'recorded'; outcome: string }>
-  | Readonly<{ kind: 'finished'; outcome: string }>
-  | Readonly<{ kind: 'retry'; afterMs: number; outcome: string }>;
+  Readonly<{ kind: 'recorded'; outcome: string }> | Readonly<{ kind: 'finished'; outcome: string }> | Readonly<{ kind: 'retry'; afterMs: number; outcome: string }>;
 
 export type ProviderTaskDependencies = Readonly<{
   context: CommandContext;

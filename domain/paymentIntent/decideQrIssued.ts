@@ -17,7 +17,11 @@ const sameQr = (left: IssuedQr, right: IssuedQr): boolean =>
   left.codeId === right.codeId && left.url === right.url && left.deeplink === right.deeplink && left.expiresAt === right.expiresAt;
 
 function requireText(qr: IssuedQr): void {
-  for (const [field, value] of [['url', qr.url], ['deeplink', qr.deeplink], ['codeId', qr.codeId]] as const) {
+  for (const [field, value] of [
+    ['url', qr.url],
+    ['deeplink', qr.deeplink],
+    ['codeId', qr.codeId],
+  ] as const) {
     if (value.length === 0 || value.length > 2_000) throw paymentIntentError('payment_intent.invalid_id', `qr.${field} must be 1–2000 characters.`);
   }
 }

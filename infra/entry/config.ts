@@ -31,8 +31,14 @@ const environmentSchema = z.object({
     .min(1)
     .max(30 * 86_400)
     .default(300),
-  LEDGER_PAYPAY_BASE_URL: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
-  LEDGER_LINE_PAY_BASE_URL: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  LEDGER_PAYPAY_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .optional(),
+  LEDGER_LINE_PAY_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .optional(),
   LEDGER_PROVIDER_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   LEDGER_PROVIDER_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(3900),
   LEDGER_PROVIDER_WEBHOOK_ALLOW: z.string().max(4_000).default('127.0.0.1,::1'),

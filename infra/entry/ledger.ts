@@ -94,19 +94,21 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerSettlementCommandRoutes(app, { context });
   const projections = startProjectionRuntime({ client, store, projectors: parts.projectors ?? defaultProjectors, selected, logger });
   registerQueryRoutes(app, { readModels: projections.readModels });
-  const reactor = startProviderSide({ app, client, context, readModels: projections.readModels, cipher: authentication.credentials, config: config.providers, logger, ...parts.providers });
+  const reactor = startProviderSide({
+    app,
+    client,
+    context,
+    readModels: projections.readModels,
+    cipher: authentication.credentials,
+    config: config.providers,
+    logger,
+    ...parts.providers,
+  });
   registerOperatorRoutes(app, context);
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerProjectionRoutes(app, projections);
   registerAuditRoutes(app, { store, client });
-  const stopPruning = startNoncePruning({
-    client,
-    now: context.now,
-    intervalMs: 60_000,
-    onError: (error) => {
-      logger.warn({ err: error }, 'nonce pruning failed');
-    },
-  });
+  const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: warnWith(logger, 'nonce pruning failed') });
   const relay = startRelay({
     client,
     store,
@@ -129,6 +131,12 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   };
   return { app, client, store, context, relay, projections, reactor, metrics, close };
 }
+
+const warnWith =
+  (logger: FastifyBaseLogger, message: string) =>
+  (error: unknown): void => {
+    logger.warn({ err: error }, message);
+  };
 
 /** The database (created when missing, migrated) and the event store the configuration selects. */
 async function openStores(config: LedgerConfig, logger: FastifyBaseLogger, metrics: LedgerMetrics): Promise<Readonly<{ client: SqlClient; selected: SelectedEventStore }>> {

@@ -13,7 +13,6 @@ export const FIRST_QUERY_AFTER_MS = 2_000;
 /** When a failed or canceled attempt is looked at once more for a payment that arrived anyway. */
 export const RECHECK_AFTER_MS = 60_000;
 
-
 export type IntentFacts = {
   payment_intent_id: string;
   capture_method: 'automatic' | 'manual';
@@ -141,17 +140,28 @@ export function taskChangesOf(event: PaymentIntentEvent, facts: IntentFacts): Ta
     case 'PaymentIntentCanceled':
     case 'PaymentIntentExpired':
       return cleanup(event, context, facts);
-    case 'RefundRequested': {
-      if (event.data.paymentMethodType !== 'qr' || facts.attempt_id === null) return NONE;
-      const { amountMinor, currency } = event.data.amount;
-      return { opened: [opened('refund', context, facts, { attempt_id: facts.attempt_id, refund_id: event.data.refundId, amount: amountMinor, currency })], closed: [] };
-    }
+    case 'RefundRequested':
     case 'RefundSucceeded':
     case 'RefundFailed':
-      return { opened: [], closed: [{ task_id: taskId('refund', event.data.refundId), done_at: at, outcome: event.type === 'RefundSucceeded' ? 'succeeded' : 'failed' }] };
-    default:
+      return refundTask(event, facts);
+    case 'PaymentIntentCreated':
+    case 'CashPaymentReceived':
+    case 'PaymentIntentCaptured':
       return NONE;
   }
+}
+
+type RefundEvent = Extract<PaymentIntentEvent, { type: 'RefundRequested' | 'RefundSucceeded' | 'RefundFailed' }>;
+
+/** A QR refund is sent to the provider by a task; its result closes it. */
+function refundTask(event: RefundEvent, facts: IntentFacts): TaskChanges {
+  const at = event.data.occurredAt;
+  if (event.type !== 'RefundRequested') {
+    return { opened: [], closed: [{ task_id: taskId('refund', event.data.refundId), done_at: at, outcome: event.type === 'RefundSucceeded' ? 'succeeded' : 'failed' }] };
+  }
+  if (event.data.paymentMethodType !== 'qr' || facts.attempt_id === null) return NONE;
+  const { amountMinor, currency } = event.data.amount;
+  return { opened: [opened('refund', event.data, facts, { attempt_id: facts.attempt_id, refund_id: event.data.refundId, amount: amountMinor, currency })], closed: [] };
 }
 
 type LateSuccess = Extract<PaymentIntentEvent, { type: 'PaymentAttemptAmountMismatched' | 'PaymentAttemptSucceededAfterCancel' | 'PaymentAttemptSucceededAfterFailure' }>;
@@ -176,7 +186,12 @@ function cleanup(event: Closing, context: Context, facts: IntentFacts): TaskChan
   const { attemptId, statusBefore, amount } = event.data;
   if (attemptId === null) return NONE;
   const closed = closing(['create_qr', 'resolve'], attemptId, context.occurredAt, 'canceled');
-  const recheck = opened('recheck', context, facts, { attempt_id: attemptId, amount: amount.amountMinor, currency: amount.currency, due_at: plusMs(context.occurredAt, RECHECK_AFTER_MS) });
+  const recheck = opened('recheck', context, facts, {
+    attempt_id: attemptId,
+    amount: amount.amountMinor,
+    currency: amount.currency,
+    due_at: plusMs(context.occurredAt, RECHECK_AFTER_MS),
+  });
   // From `processing` the provider had already accepted a cancel (the domain requires it): only the recheck is left.
   if (statusBefore !== 'requires_action' && statusBefore !== 'requires_capture') return { opened: [], closed };
   const task = opened('cleanup', context, facts, {

@@ -1,6 +1,6 @@
 /**
  * The stored-event codecs: every event type of every aggregate survives encode → decode unchanged
- * (PaymentIntent: the events decided in random command sequences, all 17 types; tenancy and
+ * (PaymentIntent: the events decided in random command sequences, all 18 types; tenancy and
  * settlement: one example per type, the compiler forcing the list complete); an unknown type, an
  * unknown schema version and a malformed payload are refused with `UndecodableEventError` naming
  * the stream and revision; old versions are upcast in the codec, before parsing.
@@ -105,7 +105,7 @@ const examples: ReadonlyArray<readonly [EventCodec<EventShape>, Readonly<Record<
 ] as never;
 
 describe('round trip encode → decode', () => {
-  it('gives back every PaymentIntent event decided in random command sequences, all 17 types', () => {
+  it('gives back every PaymentIntent event decided in random command sequences, all 18 types', () => {
     const seen = new Set<string>();
     fc.assert(
       fc.property(scenarios, (scenario) => {

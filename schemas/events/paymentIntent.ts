@@ -85,7 +85,11 @@ const schemas = {
   PaymentAttemptAuthorized: eventData({ attemptId: z.string(), amountAuthorized: moneySchema, captureBefore: z.string(), details }),
   PaymentAttemptFailed: eventData({ attemptId: z.string(), amount: moneySchema, error: paymentError }),
   PaymentAttemptOutcomeUnknown: eventData({ attemptId: z.string(), amount: moneySchema }),
-  PaymentAttemptQrIssued: eventData({ attemptId: z.string(), amount: moneySchema, qr: z.object({ codeId: z.string(), url: z.string(), deeplink: z.string(), expiresAt: z.string() }) }),
+  PaymentAttemptQrIssued: eventData({
+    attemptId: z.string(),
+    amount: moneySchema,
+    qr: z.object({ codeId: z.string(), url: z.string(), deeplink: z.string(), expiresAt: z.string() }),
+  }),
   PaymentAttemptAmountMismatched: eventData({
     attemptId: z.string(),
     amountExpected: moneySchema,

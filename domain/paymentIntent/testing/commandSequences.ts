@@ -59,6 +59,7 @@ function attemptCommands(c: Commands, money: fc.Arbitrary<Money>): Weighted[] {
       arbitrary: fc.tuple(declineCode, attemptId).map(([code, id]) => c.cardResult({ ...declined, declineCode: code }, id)),
     },
     { weight: 1, arbitrary: attemptId.map((id) => c.cardResult({ outcome: 'unknown' }, id)) },
+    { weight: 3, arbitrary: fc.tuple(attemptId, fc.constantFrom('code_1', 'code_2')).map(([id, code]) => c.qrIssued(id, code)) },
     { weight: 6, arbitrary: fc.tuple(money, attemptId).map(([paid, id]) => c.providerResult(succeeded(paid), id)) },
     { weight: 4, arbitrary: fc.tuple(money, attemptId).map(([paid, id]) => c.providerResult(authorized(paid), id)) },
     { weight: 3, arbitrary: fc.tuple(providerError, attemptId).map(([failed, id]) => c.providerResult(failed, id)) },

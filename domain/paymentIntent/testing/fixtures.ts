@@ -85,6 +85,11 @@ export function commandsFor(setup: Setup) {
       }) as const,
     cardResult: (result: CardResult, attemptId = 'att_1', now: string = at.t2) => ({ type: 'ReportCardResult', data: { ...base, now, attemptId, result } }) as const,
     providerResult: (result: ProviderResult, attemptId = 'att_1', now: string = at.t2) => ({ type: 'ReportProviderResult', data: { ...base, now, attemptId, result } }) as const,
+    qrIssued: (attemptId = 'att_1', codeId = 'code_1', now: string = at.t1) =>
+      ({
+        type: 'RecordQrIssued',
+        data: { ...base, now, attemptId, qr: { codeId, url: `https://qr.example/${codeId}`, deeplink: `paypay://payment?link_key=${codeId}`, expiresAt: at.expiresAt } },
+      }) as const,
     capture: (amountToCapture: Money | null, now: string = at.t3) => ({ type: 'CapturePaymentIntent', data: { ...base, now, amountToCapture } }) as const,
     cancel: (reason: UserCancellationReason = 'requested_by_customer', providerCancelAccepted = false, now: string = at.t3) =>
       ({ type: 'CancelPaymentIntent', data: { ...base, now, reason, providerCancelAccepted } }) as const,

@@ -131,7 +131,13 @@ function describeFailure(error: unknown): Readonly<{ text: string; exitCode: num
   if (error instanceof UsageError) return { text: `${error.message}\n${USAGE}`, exitCode: 2 };
   if (error instanceof LedgerUnreachableError) return { text: error.message, exitCode: 2 };
   if (error instanceof SyntaxError) return { text: `the body is not JSON: ${error.message}`, exitCode: 1 };
-  if (error instanceof CallError || error instanceof CustomerAppError || error instanceof UnknownTestCardError || error instanceof DemoFileError || error instanceof LedgerRequestError) {
+  if (
+    error instanceof CallError ||
+    error instanceof CustomerAppError ||
+    error instanceof UnknownTestCardError ||
+    error instanceof DemoFileError ||
+    error instanceof LedgerRequestError
+  ) {
     return { text: error.message, exitCode: 1 };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

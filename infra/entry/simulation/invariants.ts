@@ -43,7 +43,8 @@ export async function checkScenario(world: World, state: ScenarioState): Promise
     if (payment === undefined || payment.amountPaid === 0) return;
     const attempt = intent.attempts.find((candidate) => candidate.id === attemptId);
     const completedWithIt = attempt?.status === 'succeeded' && intent.status === 'completed';
-    if (!completedWithIt && net(payment) !== 0) say('success_accounted', `attempt ${attemptId} took ${payment.amountPaid} at the provider (net ${net(payment)}) but is ${attempt?.status ?? 'unknown'} in the ledger`);
+    if (!completedWithIt && net(payment) !== 0)
+      say('success_accounted', `attempt ${attemptId} took ${payment.amountPaid} at the provider (net ${net(payment)}) but is ${attempt?.status ?? 'unknown'} in the ledger`);
   });
   if (intent.status === 'processing') say('not_processing', 'still processing after every deadline passed');
   const ledgerNet = intent.amount_received - intent.amount_refunded;

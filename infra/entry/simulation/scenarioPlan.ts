@@ -68,12 +68,59 @@ const CUSTOMERS: Weighted<CustomerBehaviour> = [
 
 /** Per operation: the chance of a fault, and which kinds. */
 const FAULTS: readonly Readonly<{ operation: string; chance: number; kinds: Weighted<string> }>[] = [
-  { operation: 'create_qr', chance: 0.12, kinds: [['timeout', 1], ['lose_answer', 1], ['server_error', 1], ['unparsable', 1]] },
-  { operation: 'get_payment', chance: 0.15, kinds: [['timeout', 1], ['server_error', 2], ['unparsable', 1]] },
-  { operation: 'webhook', chance: 0.3, kinds: [['drop', 2], ['duplicate', 1], ['out_of_order', 1]] },
-  { operation: 'delete_qr', chance: 0.08, kinds: [['server_error', 1], ['timeout', 1]] },
-  { operation: 'cancel_payment', chance: 0.1, kinds: [['server_error', 1], ['lose_answer', 1]] },
-  { operation: 'refund', chance: 0.15, kinds: [['server_error', 1], ['lose_answer', 1], ['refund_stuck', 2]] },
+  {
+    operation: 'create_qr',
+    chance: 0.12,
+    kinds: [
+      ['timeout', 1],
+      ['lose_answer', 1],
+      ['server_error', 1],
+      ['unparsable', 1],
+    ],
+  },
+  {
+    operation: 'get_payment',
+    chance: 0.15,
+    kinds: [
+      ['timeout', 1],
+      ['server_error', 2],
+      ['unparsable', 1],
+    ],
+  },
+  {
+    operation: 'webhook',
+    chance: 0.3,
+    kinds: [
+      ['drop', 2],
+      ['duplicate', 1],
+      ['out_of_order', 1],
+    ],
+  },
+  {
+    operation: 'delete_qr',
+    chance: 0.08,
+    kinds: [
+      ['server_error', 1],
+      ['timeout', 1],
+    ],
+  },
+  {
+    operation: 'cancel_payment',
+    chance: 0.1,
+    kinds: [
+      ['server_error', 1],
+      ['lose_answer', 1],
+    ],
+  },
+  {
+    operation: 'refund',
+    chance: 0.15,
+    kinds: [
+      ['server_error', 1],
+      ['lose_answer', 1],
+      ['refund_stuck', 2],
+    ],
+  },
 ];
 
 /** The plan of scenario `index` of a run with `seed`. */

@@ -56,7 +56,9 @@ async function runBatch(world: World, states: readonly ScenarioState[]): Promise
     if (states.every((state) => state.phase === 'done') && (await openTasks(world)) === 0) return [];
     world.clock.advanceTo(new Date(world.clock.now().getTime() + STEP_MS));
   }
-  return states.filter((state) => state.phase !== 'done').map((state) => ({ scenario: state.plan.index, invariant: 'settles', detail: `not quiet after ${STEPS_MAX} steps (phase ${state.phase})` }));
+  return states
+    .filter((state) => state.phase !== 'done')
+    .map((state) => ({ scenario: state.plan.index, invariant: 'settles', detail: `not quiet after ${STEPS_MAX} steps (phase ${state.phase})` }));
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
@@ -72,7 +74,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       options.onProgress?.(first + states.length, options.scenarios);
     }
     const journal = await world.ledger.projections.readModels.servingSchema('journal');
-    for (const entry of await unbalancedJournalEntries(world.ledger.client, journal)) violations.push({ scenario: -1, invariant: 'journal_balances', detail: `entry ${entry} does not balance` });
+    for (const entry of await unbalancedJournalEntries(world.ledger.client, journal))
+      violations.push({ scenario: -1, invariant: 'journal_balances', detail: `entry ${entry} does not balance` });
     const faults = await world.sandbox.faultsInjected();
     const faultsTotal = Object.values(faults).reduce((sum, count) => sum + count, 0);
     return { seed: options.seed, scenarios: options.scenarios, faults, faultsTotal, violations, seconds: Math.round((performance.now() - started) / 100) / 10 };

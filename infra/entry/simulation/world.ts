@@ -51,26 +51,31 @@ const CREDENTIALS = { api_key: 'sim-api-key', api_secret: 'sim-api-secret-012345
 export async function openWorld(options: WorldOptions): Promise<World> {
   const clock = simulatedClock();
   const port = await freePort();
-  const sandboxProcess: RunningSandbox = await spawnSandbox({ port: 0, webhookUrl: `http://127.0.0.1:${port}/v1/providers/paypay/webhooks`, environment: { SANDBOX_QR_TTL_SECONDS: '120' } });
+  const sandboxProcess: RunningSandbox = await spawnSandbox({
+    port: 0,
+    webhookUrl: `http://127.0.0.1:${port}/v1/providers/paypay/webhooks`,
+    environment: { SANDBOX_QR_TTL_SECONDS: '120' },
+  });
   const operatorSecret = `sim-operator-${randomUUID()}`;
-  const config = loadConfig({ DATABASE_URL: options.databaseUrl, LOG_LEVEL: 'silent', LEDGER_OPERATOR_SECRET: operatorSecret, PORT: String(port), LEDGER_PAYPAY_BASE_URL: sandboxProcess.url });
-  const ledger = await createLedger(
-    { ...config, providers: { ...config.providers, unresolvedCancelAfterMs: 60_000, qrExpiryGraceMs: 1_000 } },
-    createLogger('silent'),
-    { clock: clock.now, providers: { reactorMode: 'manual', timeoutsMs: { create_qr: 800, get_payment: 600, delete_qr: 600, cancel_payment: 600, refund: 800, get_refund: 600, capture: 800, revert: 800 } } },
-  );
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    LOG_LEVEL: 'silent',
+    LEDGER_OPERATOR_SECRET: operatorSecret,
+    PORT: String(port),
+    LEDGER_PAYPAY_BASE_URL: sandboxProcess.url,
+  });
+  const ledger = await createLedger({ ...config, providers: { ...config.providers, unresolvedCancelAfterMs: 60_000, qrExpiryGraceMs: 1_000 } }, createLogger('silent'), {
+    clock: clock.now,
+    providers: {
+      reactorMode: 'manual',
+      timeoutsMs: { create_qr: 800, get_payment: 600, delete_qr: 600, cancel_payment: 600, refund: 800, get_refund: 600, capture: 800, revert: 800 },
+    },
+  });
   const base = `http://127.0.0.1:${port}`;
   await ledger.app.listen({ host: '127.0.0.1', port });
   const sandbox = new SandboxClient(sandboxProcess.url);
   await sandbox.registerCredentials(CREDENTIALS);
-  const partnerResponse = await fetch(`${base}/v1/operator/client_partners`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-operator-secret': operatorSecret, 'idempotency-key': randomUUID() },
-    body: JSON.stringify({ name: `Simulation ${options.seed}` }),
-  });
-  const partnerBody = (await partnerResponse.json()) as { id?: string; secret?: string };
-  if (partnerBody.id === undefined || partnerBody.secret === undefined) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
-  const partner = { clientPartnerId: partnerBody.id, secret: partnerBody.secret };
+  const partner = await createPartner(base, operatorSecret, options.seed);
   const tenant = await seedTenant(base, partner, {
     legalName: 'Simulation KK',
     displayName: 'Simulation',
@@ -79,24 +84,7 @@ export async function openWorld(options: WorldOptions): Promise<World> {
   const [store] = tenant.stores;
   const [terminal] = tenant.terminals;
   if (store === undefined || terminal === undefined) throw new Error('simulation: the tenant has no store or terminal');
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> => {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers = signPartnerRequest({
-      secret: partner.secret,
-      clientId: partner.clientPartnerId,
-      method,
-      pathWithQuery: path,
-      body: text,
-      timestamp: Math.floor(clock.now().getTime() / 1000),
-      nonce: randomNonce(),
-    });
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
-      ...(text === undefined ? {} : { body: text }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> => partnerCall(base, partner, clock.now, method, path, body);
   return {
     ledger,
     sandbox,
@@ -109,4 +97,37 @@ export async function openWorld(options: WorldOptions): Promise<World> {
       await sandboxProcess.stop();
     },
   };
+}
+
+type Partner = Readonly<{ clientPartnerId: string; secret: string }>;
+
+async function createPartner(base: string, operatorSecret: string, seed: number): Promise<Partner> {
+  const partnerResponse = await fetch(`${base}/v1/operator/client_partners`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-operator-secret': operatorSecret, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ name: `Simulation ${seed}` }),
+  });
+  const partnerBody = (await partnerResponse.json()) as { id?: string; secret?: string };
+  if (partnerBody.id === undefined || partnerBody.secret === undefined) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
+  return { clientPartnerId: partnerBody.id, secret: partnerBody.secret };
+}
+
+/** One signed partner request at the simulated clock's time. */
+async function partnerCall(base: string, partner: Partner, now: () => Date, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = signPartnerRequest({
+    secret: partner.secret,
+    clientId: partner.clientPartnerId,
+    method,
+    pathWithQuery: path,
+    body: text,
+    timestamp: Math.floor(now().getTime() / 1000),
+    nonce: randomNonce(),
+  });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
+    ...(text === undefined ? {} : { body: text }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

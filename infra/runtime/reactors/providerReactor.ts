@@ -63,33 +63,61 @@ export type ProviderReactor = Readonly<{
 
 const FAILURE_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
+type RunStats = { performed: Record<string, number>; failures: number; lastError: string | null };
+
+async function statusOf(settings: ProviderReactorSettings, stats: RunStats, now: () => Date): Promise<Omit<ReactorStatus, 'state' | 'in_flight'>> {
+  const tasks = await settings.readModels
+    .servingSchema(PROVIDER_TASKS_PROJECTION)
+    .then((schema) => countTasks(settings.client, schema, now()))
+    .catch(() => null);
+  return { name: 'provider', tasks, performed: { ...stats.performed }, failures: stats.failures, last_error: stats.lastError };
+}
+
+/** Performs one due task and records its run; a failure of `perform` itself is recorded and retried with back-off. */
+async function performDue(settings: ProviderReactorSettings, stats: RunStats, now: () => Date, due: DueTask): Promise<void> {
+  const { task } = due;
+  const run: ReactorTaskRun = { attempts: due.attempts, dispatchedAt: due.dispatchedAt, markDispatched: () => markDispatched(settings.client, task.task_id) };
+  try {
+    const result = await settings.perform(task, run);
+    const key = `${task.kind}.${result.kind}`;
+    stats.performed[key] = (stats.performed[key] ?? 0) + 1;
+    const nextDueInMs = result.kind === 'retry' ? (result.afterMs ?? 1_000) : result.kind === 'recorded' ? (settings.recordedRecheckMs ?? 5_000) : null;
+    await recordRun(settings.client, {
+      taskId: task.task_id,
+      pickedAt: due.pickedAt,
+      now: now(),
+      outcome: result.outcome,
+      error: null,
+      nextDueInMs,
+      finished: result.kind === 'finished',
+    });
+  } catch (error) {
+    stats.failures += 1;
+    stats.lastError = `${task.task_id}: ${error instanceof Error ? error.message : String(error)}`;
+    settings.log('warn', 'provider task failed; it will be retried', { task_id: task.task_id, kind: task.kind, err: stats.lastError });
+    const backoff = FAILURE_BACKOFF_MS[Math.min(due.attempts, FAILURE_BACKOFF_MS.length - 1)] ?? 30_000;
+    await recordRun(settings.client, {
+      taskId: task.task_id,
+      pickedAt: due.pickedAt,
+      now: now(),
+      outcome: 'error',
+      error: stats.lastError,
+      nextDueInMs: backoff,
+      finished: false,
+    }).catch(() => undefined);
+  }
+}
+
 export function startProviderReactor(settings: ProviderReactorSettings): ProviderReactor {
   const concurrency = settings.concurrency ?? 16;
   const abort = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
-  const performed: Record<string, number> = {};
+  const stats: RunStats = { performed: {}, failures: 0, lastError: null };
   let state: ReactorState = 'starting';
-  let failures = 0;
-  let lastError: string | null = null;
   let wake: (() => void) | undefined;
   const now = settings.now ?? (() => new Date());
 
-  const runTask = async (due: DueTask): Promise<void> => {
-    const { task } = due;
-    const run: ReactorTaskRun = { attempts: due.attempts, dispatchedAt: due.dispatchedAt, markDispatched: () => markDispatched(settings.client, task.task_id) };
-    try {
-      const result = await settings.perform(task, run);
-      performed[`${task.kind}.${result.kind}`] = (performed[`${task.kind}.${result.kind}`] ?? 0) + 1;
-      const nextDueInMs = result.kind === 'retry' ? (result.afterMs ?? 1_000) : result.kind === 'recorded' ? (settings.recordedRecheckMs ?? 5_000) : null;
-      await recordRun(settings.client, { taskId: task.task_id, pickedAt: due.pickedAt, now: now(), outcome: result.outcome, error: null, nextDueInMs, finished: result.kind === 'finished' });
-    } catch (error) {
-      failures += 1;
-      lastError = `${task.task_id}: ${error instanceof Error ? error.message : String(error)}`;
-      settings.log('warn', 'provider task failed; it will be retried', { task_id: task.task_id, kind: task.kind, err: lastError });
-      const backoff = FAILURE_BACKOFF_MS[Math.min(due.attempts, FAILURE_BACKOFF_MS.length - 1)] ?? 30_000;
-      await recordRun(settings.client, { taskId: task.task_id, pickedAt: due.pickedAt, now: now(), outcome: 'error', error: lastError, nextDueInMs: backoff, finished: false }).catch(() => undefined);
-    }
-  };
+  const runTask = (due: DueTask): Promise<void> => performDue(settings, stats, now, due);
 
   const pump = async (lockLost: AbortSignal): Promise<void> => {
     const signal = AbortSignal.any([abort.signal, lockLost]);
@@ -113,25 +141,23 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
   };
 
   const pickDue = async (limit: number): Promise<DueTask[]> => {
-    let schema: string;
-    try {
-      schema = await settings.readModels.servingSchema(PROVIDER_TASKS_PROJECTION);
-    } catch {
-      state = 'waiting_for_read_model';
-      return [];
-    }
-    state = 'running';
-    return dueTasks(settings.client, schema, limit, [...inFlight.keys()], now());
+    const schema = await settings.readModels.servingSchema(PROVIDER_TASKS_PROJECTION).catch(() => null);
+    state = schema === null ? 'waiting_for_read_model' : 'running';
+    return schema === null ? [] : dueTasks(settings.client, schema, limit, [...inFlight.keys()], now());
   };
 
   const loop = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
-        await withReactorLock(settings.client, { key: 'mpac.reactor:provider', signal: abort.signal, pollMs: settings.lockPollMs ?? 1_000, onWaiting: () => (state = 'standby') }, pump);
+        await withReactorLock(
+          settings.client,
+          { key: 'mpac.reactor:provider', signal: abort.signal, pollMs: settings.lockPollMs ?? 1_000, onWaiting: () => (state = 'standby') },
+          pump,
+        );
       } catch (error) {
-        failures += 1;
-        lastError = error instanceof Error ? error.message : String(error);
-        settings.log('warn', 'provider reactor interrupted; restarting', { err: lastError });
+        stats.failures += 1;
+        stats.lastError = error instanceof Error ? error.message : String(error);
+        settings.log('warn', 'provider reactor interrupted; restarting', { err: stats.lastError });
         await sleep(1_000, abort.signal);
       }
     }
@@ -140,13 +166,7 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
   const done = settings.mode === 'manual' ? Promise.resolve() : loop();
 
   return {
-    status: async () => {
-      const tasks = await settings.readModels
-        .servingSchema(PROVIDER_TASKS_PROJECTION)
-        .then((schema) => countTasks(settings.client, schema, now()))
-        .catch(() => null);
-      return { name: 'provider', state, in_flight: inFlight.size, tasks, performed: { ...performed }, failures, last_error: lastError };
-    },
+    status: async () => ({ ...(await statusOf(settings, stats, now)), state, in_flight: inFlight.size }),
     nudge: async (attemptId) => {
       await nudgeAttempt(settings.client, attemptId);
       wake?.();

@@ -57,69 +57,74 @@ function refundOutcome(answer: PaypayAnswer<z.infer<typeof refundDataSchema>> | 
   return rejected(answer);
 }
 
+type Request<K extends keyof MpmQrProvider> = MpmQrProvider[K] extends (request: infer R, ...rest: never[]) => unknown ? R : never;
+
+async function createQr(transport: PaypayTransport, request: Request<'createQr'>): Promise<CreateQrOutcome> {
+  const manual = request.captureMethod === 'manual';
+  const body = {
+    merchantPaymentId: request.merchantPaymentId,
+    amount: { amount: request.amount.amountMinor, currency: 'JPY' },
+    codeType: 'ORDER_QR',
+    orderDescription: request.orderDescription,
+    storeId: request.storeId,
+    terminalId: request.terminalId,
+    requestedAt: seconds(request.requestedAt),
+    ...(manual ? { isAuthorization: true, authorizationExpiry: seconds(request.requestedAt) + AUTHORIZATION_DAYS * 86_400 } : {}),
+  };
+  const answer = await callPaypay(transport, 'create_qr', { method: 'POST', path: '/v2/codes', body }, qrCodeDataSchema);
+  if (isUnknown(answer)) return answer;
+  if (!ok(answer)) return rejected(answer);
+  if (answer.data === null) return { outcome: 'unknown', reason: 'unparsable', detail: 'create QR: no data' };
+  const { codeId, url, deeplink, expiryDate } = answer.data;
+  return { outcome: 'created', qr: { codeId, url, deeplink, expiresAt: iso(expiryDate) } };
+}
+
+async function refund(transport: PaypayTransport, request: Request<'refund'>): Promise<RefundOutcome> {
+  const body = {
+    merchantRefundId: request.merchantRefundId,
+    paymentId: request.providerPaymentId,
+    amount: { amount: request.amount.amountMinor, currency: 'JPY' },
+    requestedAt: seconds(request.requestedAt),
+    reason: request.reason.slice(0, 255),
+  };
+  return refundOutcome(await callPaypay(transport, 'refund', { method: 'POST', path: '/v2/refunds', body }, refundDataSchema));
+}
+
+async function getRefund(transport: PaypayTransport, merchantRefundId: string, providerPaymentId: string): Promise<RefundStatus> {
+  const path = `/v2/refunds/${encodeURIComponent(merchantRefundId)}`;
+  const answer = await callPaypay(transport, 'get_refund', { method: 'GET', path, query: `?paymentId=${encodeURIComponent(providerPaymentId)}` }, refundDataSchema);
+  if (!isUnknown(answer) && (answer.status === 404 || answer.code.endsWith('NOT_FOUND'))) return { outcome: 'not_found' };
+  return refundOutcome(answer);
+}
+
+async function capture(transport: PaypayTransport, request: Request<'capture'>): ReturnType<MpmQrProvider['capture']> {
+  const body = {
+    merchantPaymentId: request.merchantPaymentId,
+    merchantCaptureId: request.merchantCaptureId,
+    amount: { amount: request.amount.amountMinor, currency: 'JPY' },
+    requestedAt: seconds(request.requestedAt),
+  };
+  const answer = await callPaypay(transport, 'capture', { method: 'POST', path: '/v2/payments/capture', body }, anything);
+  if (isUnknown(answer)) return answer;
+  return ok(answer) ? { outcome: 'captured', amount: request.amount } : rejected(answer);
+}
+
 export function createPaypayAdapter(transport: PaypayTransport): MpmQrProvider {
   return {
     provider: 'paypay',
     presentation: 'mpm',
-    createQr: async (request): Promise<CreateQrOutcome> => {
-      const manual = request.captureMethod === 'manual';
-      const answer = await callPaypay(transport, 'create_qr', {
-        method: 'POST',
-        path: '/v2/codes',
-        body: {
-          merchantPaymentId: request.merchantPaymentId,
-          amount: { amount: request.amount.amountMinor, currency: 'JPY' },
-          codeType: 'ORDER_QR',
-          orderDescription: request.orderDescription,
-          storeId: request.storeId,
-          terminalId: request.terminalId,
-          requestedAt: seconds(request.requestedAt),
-          ...(manual ? { isAuthorization: true, authorizationExpiry: seconds(request.requestedAt) + AUTHORIZATION_DAYS * 86_400 } : {}),
-        },
-      }, qrCodeDataSchema);
-      if (isUnknown(answer)) return answer;
-      if (!ok(answer)) return rejected(answer);
-      if (answer.data === null) return { outcome: 'unknown', reason: 'unparsable', detail: 'create QR: no data' };
-      const { codeId, url, deeplink, expiryDate } = answer.data;
-      return { outcome: 'created', qr: { codeId, url, deeplink, expiresAt: iso(expiryDate) } };
-    },
+    createQr: (request) => createQr(transport, request),
     deleteQr: async (codeId) => cancelOutcome(await callPaypay(transport, 'delete_qr', { method: 'DELETE', path: `/v2/codes/${encodeURIComponent(codeId)}` }, anything), true),
     getPayment: async (merchantPaymentId) =>
       paymentStatus(await callPaypay(transport, 'get_payment', { method: 'GET', path: `/v2/codes/payments/${encodeURIComponent(merchantPaymentId)}` }, paymentDetailsSchema)),
     cancelPayment: async (merchantPaymentId) =>
       cancelOutcome(await callPaypay(transport, 'cancel_payment', { method: 'DELETE', path: `/v2/payments/${encodeURIComponent(merchantPaymentId)}` }, anything), false),
-    refund: async (request) =>
-      refundOutcome(
-        await callPaypay(transport, 'refund', {
-          method: 'POST',
-          path: '/v2/refunds',
-          body: {
-            merchantRefundId: request.merchantRefundId,
-            paymentId: request.providerPaymentId,
-            amount: { amount: request.amount.amountMinor, currency: 'JPY' },
-            requestedAt: seconds(request.requestedAt),
-            reason: request.reason.slice(0, 255),
-          },
-        }, refundDataSchema),
-      ),
-    getRefund: async (merchantRefundId, providerPaymentId): Promise<RefundStatus> => {
-      const answer = await callPaypay(transport, 'get_refund', { method: 'GET', path: `/v2/refunds/${encodeURIComponent(merchantRefundId)}`, query: `?paymentId=${encodeURIComponent(providerPaymentId)}` }, refundDataSchema);
-      if (!isUnknown(answer) && (answer.status === 404 || answer.code.endsWith('NOT_FOUND'))) return { outcome: 'not_found' };
-      return refundOutcome(answer);
+    refund: (request) => refund(transport, request),
+    getRefund: (merchantRefundId, providerPaymentId) => getRefund(transport, merchantRefundId, providerPaymentId),
+    capture: (request) => capture(transport, request),
+    revertAuthorization: async (merchantPaymentId, merchantRevertId) => {
+      const body = { merchantPaymentId, merchantRevertId, requestedAt: Math.floor(Date.now() / 1000) };
+      return cancelOutcome(await callPaypay(transport, 'revert', { method: 'POST', path: '/v2/payments/preauthorize/revert', body }, anything), false);
     },
-    capture: async (request) => {
-      const answer = await callPaypay(transport, 'capture', {
-        method: 'POST',
-        path: '/v2/payments/capture',
-        body: { merchantPaymentId: request.merchantPaymentId, merchantCaptureId: request.merchantCaptureId, amount: { amount: request.amount.amountMinor, currency: 'JPY' }, requestedAt: seconds(request.requestedAt) },
-      }, anything);
-      if (isUnknown(answer)) return answer;
-      return ok(answer) ? { outcome: 'captured', amount: request.amount } : rejected(answer);
-    },
-    revertAuthorization: async (merchantPaymentId, merchantRevertId) =>
-      cancelOutcome(
-        await callPaypay(transport, 'revert', { method: 'POST', path: '/v2/payments/preauthorize/revert', body: { merchantPaymentId, merchantRevertId, requestedAt: Math.floor(Date.now() / 1000) } }, anything),
-        false,
-      ),
   };
 }
