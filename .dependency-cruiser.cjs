@@ -12,7 +12,7 @@ function onlyImports(name, from, allowed, comment) {
     comment,
     severity: 'error',
     from: { path: from, pathNot: TESTS },
-    to: { path: '^(domain|schemas|http|command|query|projections|infra|test|bench|examples)/', pathNot: allowed },
+    to: { path: '^(domain|schemas|http|command|query|projections|infra|sandbox|test|bench|examples)/', pathNot: allowed },
   };
 }
 
@@ -47,6 +47,19 @@ module.exports = {
       '^(domain|schemas|projections|infra/adapters|infra/runtime)/',
       'infra/runtime/ runs subscribers (projectors, relay) over adapters; never command/, query/, the edge or the entry.',
     ),
+    onlyImports(
+      'sandbox-is-the-provider',
+      '^sandbox/',
+      '^(sandbox/|schemas/providers/|infra/adapters/providers/paypay/opaAuth\\.ts$)',
+      'sandbox/ plays the provider: it shares only the wire schemas and the OPA-Auth header code, never the ledger.',
+    ),
+    {
+      name: 'sandbox-stays-outside',
+      comment: 'The ledger talks to the sandbox over HTTP only (tests and the CLI too).',
+      severity: 'error',
+      from: { pathNot: '^sandbox/' },
+      to: { path: '^sandbox/' },
+    },
     {
       name: 'nothing-imports-the-entry',
       comment: 'infra/entry/ is the composition root: only it (and tests) import it.',
