@@ -68,20 +68,41 @@ const INSERT_TASKS = `
          qr_expires_at timestamptz, intent_expires_at timestamptz, opened_at timestamptz, due_at timestamptz, detail text, done_at timestamptz, outcome text)
   ON CONFLICT (task_id) DO NOTHING`;
 
+const EXISTING_TASKS = 'SELECT task_id, done_at IS NOT NULL AS done FROM provider_tasks WHERE task_id = ANY ($1::text[])';
+
 const CLOSE_TASKS = `
   UPDATE provider_tasks AS t SET done_at = r.done_at, outcome = r.outcome
     FROM json_to_recordset($1::json) AS r(task_id text, done_at timestamptz, outcome text)
    WHERE t.task_id = r.task_id AND t.done_at IS NULL`;
 
-type Batch = { opened: Map<string, OpenedTask & { done_at: string | null; outcome: string | null }>; closed: ClosedTask[] };
+type Fresh = OpenedTask & { done_at: string | null; outcome: string | null };
+type TaskOp = Readonly<{ open: OpenedTask }> | Readonly<{ close: ClosedTask }>;
 
-function record(batch: Batch, changes: { opened: OpenedTask[]; closed: ClosedTask[] }): void {
-  for (const task of changes.opened) if (!batch.opened.has(task.task_id)) batch.opened.set(task.task_id, { ...task, done_at: null, outcome: null });
-  for (const close of changes.closed) {
-    const fresh = batch.opened.get(close.task_id);
-    if (fresh === undefined) batch.closed.push(close);
-    else if (fresh.done_at === null) batch.opened.set(close.task_id, { ...fresh, done_at: close.done_at, outcome: close.outcome });
+/**
+ * Applies the batch's task changes in event order, as if one event at a time: an open creates a task
+ * that does not exist yet, a close ends a task that is open — so where batches split never changes
+ * the rows (the rebuild proof compares them row by row).
+ */
+async function writeTasks(sql: ProjectionSql, ops: readonly TaskOp[]): Promise<void> {
+  const ids = [...new Set(ops.map((op) => ('open' in op ? op.open.task_id : op.close.task_id)))];
+  const existing = new Map((await sql.query<{ task_id: string; done: boolean }>(EXISTING_TASKS, [ids])).map((row) => [row.task_id, row.done]));
+  const fresh = new Map<string, Fresh>();
+  const closes: ClosedTask[] = [];
+  for (const op of ops) {
+    if ('open' in op) {
+      if (!existing.has(op.open.task_id) && !fresh.has(op.open.task_id)) fresh.set(op.open.task_id, { ...op.open, done_at: null, outcome: null });
+      continue;
+    }
+    const { task_id: id } = op.close;
+    const created = fresh.get(id);
+    if (created !== undefined && created.done_at === null) fresh.set(id, { ...created, done_at: op.close.done_at, outcome: op.close.outcome });
+    else if (created === undefined && existing.get(id) === false) {
+      closes.push(op.close);
+      existing.set(id, true);
+    }
   }
+  if (fresh.size > 0) await sql.query(INSERT_TASKS, [JSON.stringify([...fresh.values()])]);
+  if (closes.length > 0) await sql.query(CLOSE_TASKS, [JSON.stringify(closes)]);
 }
 
 function factsOfCreate(event: Extract<PaymentIntentEvent, { type: 'PaymentIntentCreated' }>): IntentFacts {
@@ -102,23 +123,24 @@ async function applyProviderTasks(sql: ProjectionSql, events: readonly RecordedE
   const ids = [...new Set(decoded.map((event) => event.data.paymentIntentId))];
   const facts = new Map((await sql.query<IntentFacts>(LOAD_FACTS, [ids])).map((row) => [row.payment_intent_id, row]));
   const touched = new Set<string>();
-  const batch: Batch = { opened: new Map(), closed: [] };
+  const ops: TaskOp[] = [];
   for (const event of decoded) {
     const id = event.data.paymentIntentId;
     if (event.type === 'PaymentIntentCreated') facts.set(id, factsOfCreate(event));
     const intent = facts.get(id);
     if (intent === undefined) throw new Error(`provider_tasks: ${event.type} of ${id} before its PaymentIntentCreated`);
     touched.add(id);
-    record(batch, taskChangesOf(event, intent));
+    const changes = taskChangesOf(event, intent);
+    for (const open of changes.opened) ops.push({ open });
+    for (const close of changes.closed) ops.push({ close });
   }
   await sql.query(SAVE_FACTS, [JSON.stringify([...touched].map((id) => facts.get(id)))]);
-  if (batch.opened.size > 0) await sql.query(INSERT_TASKS, [JSON.stringify([...batch.opened.values()])]);
-  if (batch.closed.length > 0) await sql.query(CLOSE_TASKS, [JSON.stringify(batch.closed)]);
+  if (ops.length > 0) await writeTasks(sql, ops);
 }
 
 export const providerTasksProjector: Projector = Object.freeze({
   name: PROVIDER_TASKS_PROJECTION,
-  version: 1,
+  version: 2,
   tables: providerTasksTables,
   filter: { streamPrefixes: [PAYMENT_INTENT_STREAM_PREFIX] },
   apply: applyProviderTasks,

@@ -71,7 +71,7 @@ describe('export and verify-export', () => {
     expect(verified.summary).toMatchObject({ ok: true, events: await harness.eventCount(), problem: null });
     const manifest = JSON.parse(readFileSync(bundle, 'utf8').trim().split('\n').at(-1) ?? '{}') as { kind: string; read_models: { projection: string }[] };
     expect(manifest.kind).toBe('manifest');
-    expect(manifest.read_models.map((digest) => digest.projection)).toEqual(['journal', 'payment_intents', 'sales', 'settlement']);
+    expect(manifest.read_models.map((digest) => digest.projection)).toEqual(['journal', 'payment_intents', 'provider_tasks', 'sales', 'settlement']);
   });
 
   it('fails naming the exact event when one byte of its line changes (data, stream, position, hash, line hash)', async () => {

@@ -133,7 +133,7 @@ describe('as of an instant', () => {
 describe('integrity', () => {
   it('gives each serving read model a digest at its log position', async () => {
     const digests = await get<{ data: { projection: string; position: string; tables: { table: string; rows: number; md5: string }[] }[] }>('/v1/audit/read_models/digests');
-    expect(digests.body.data.map((digest) => digest.projection)).toEqual(['journal', 'payment_intents', 'sales', 'settlement']);
+    expect(digests.body.data.map((digest) => digest.projection)).toEqual(['journal', 'payment_intents', 'provider_tasks', 'sales', 'settlement']);
     const status = (await harness.ledger.projections.status()).find((projection) => projection.name === 'payment_intents');
     const intents = digests.body.data.find((digest) => digest.projection === 'payment_intents');
     expect(intents?.position).toBe(status?.serving?.checkpoint);

@@ -46,7 +46,7 @@ describe('GET /v1/ops/projections', () => {
     const response = await ops('GET', '/v1/ops/projections');
     expect(response.statusCode).toBe(200);
     const statuses = response.json<{ data: Status[] }>().data;
-    expect(statuses.map((status) => status.name).sort()).toEqual(['journal', 'payment_intents', 'sales', 'settlement']);
+    expect(statuses.map((status) => status.name).sort()).toEqual(['journal', 'payment_intents', 'provider_tasks', 'sales', 'settlement']);
     for (const status of statuses) {
       expect(status).toMatchObject({ state: 'running', rebuild: null, parked_events: [] });
       expect(status.serving?.events_behind).toBe(0);
