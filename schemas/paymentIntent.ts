@@ -16,6 +16,14 @@ const paymentIntentIdSchema = z
 const text = (max: number) => storableText(max);
 
 export const paymentIntentParamsSchema = z.object({ payment_intent_id: paymentIntentIdSchema }).strict();
+/** `GET /v1/payment_intents/:id` long-poll: answer once the stream revision differs from `wait_for_change` (or after `timeout_ms`). */
+export const waitForChangeQuerySchema = z
+  .object({
+    wait_for_change: z.coerce.number().int().min(-1).max(1_000_000).optional().describe('The X-Stream-Revision last seen: answer once the intent has changed since.'),
+    timeout_ms: z.coerce.number().int().min(0).max(30_000).default(10_000).describe('How long to wait for a change (default 10 000 ms, at most 30 000).'),
+  })
+  .strict();
+
 export const refundParamsSchema = z.object({ payment_intent_id: paymentIntentIdSchema, refund_id: identifier('re_ + ULID') }).strict();
 
 export const createPaymentIntentBodySchema = z
