@@ -88,11 +88,11 @@ export function registerDriveRoutes(app: FastifyInstance, state: SandboxState): 
     if (refused === 'not_found') return refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId} at the provider.`);
     const payment = state.payments.get(request.params.merchantPaymentId);
     if (refused !== undefined || payment === undefined) return refuse(reply, 409, refused ?? 'not_found', `Payment is ${payment?.status ?? 'unknown'}; cannot ${action.data}.`);
-    return paymentView(payment);
+    return paymentView(payment, state.calls.get(payment.merchantPaymentId));
   });
   app.get<{ Params: { merchantPaymentId: string } }>('/sandbox/payments/:merchantPaymentId', (request, reply) => {
     const payment = currentPayment(state, request.params.merchantPaymentId);
-    return payment === undefined ? refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId}.`) : paymentView(payment);
+    return payment === undefined ? refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId}.`) : paymentView(payment, state.calls.get(payment.merchantPaymentId));
   });
   app.post('/sandbox/faults', (request, reply) => {
     const rule = body(faultRuleSchema, request, reply);

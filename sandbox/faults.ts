@@ -5,7 +5,8 @@
  * generator, so a run with the same seed and the same calls injects the same faults.
  *
  * API faults: `timeout` (not processed, no answer before the client's deadline), `server_error` (500,
- * not processed), `lost_answer` (processed, then no answer), `refund_stuck` (the refund stays CREATED).
+ * not processed), `lost_answer` (processed, then no answer), `unparsable` (processed, then an answer
+ * that is not PayPay's JSON, as from a proxy), `refund_stuck` (the refund stays CREATED).
  * Webhook faults: `drop` (never sent), `duplicate` (sent twice), `delay` (sent later, so out of order).
  */
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { z } from 'zod';
 export const apiOperations = ['create_qr', 'delete_qr', 'get_payment', 'cancel_payment', 'capture', 'revert', 'refund', 'get_refund'] as const;
 export type ApiOperation = (typeof apiOperations)[number];
 
-export const apiFaults = ['timeout', 'server_error', 'lost_answer', 'refund_stuck'] as const;
+export const apiFaults = ['timeout', 'server_error', 'lost_answer', 'unparsable', 'refund_stuck'] as const;
 export const webhookFaults = ['drop', 'duplicate', 'delay'] as const;
 export type ApiFault = (typeof apiFaults)[number];
 export type WebhookFault = (typeof webhookFaults)[number];

@@ -12,7 +12,7 @@ import { parseOpaAuthHeader, verifyOpaAuth } from '../infra/adapters/providers/p
 import { captureRequestSchema, createQrRequestSchema, refundRequestSchema, revertRequestSchema } from '../schemas/providers/paypay.js';
 import type { ApiFault, ApiOperation } from './faults.js';
 import { cancel, capture, failure, newPayment, paymentData, refund, refundData, revert, success, type Outcome } from './payments.js';
-import { currentPayment, type SandboxState } from './sandboxState.js';
+import { countCall, currentPayment, type SandboxState } from './sandboxState.js';
 
 const ERROR_CODE_IDS: Readonly<Record<string, string>> = {
   SUCCESS: '08100001',
@@ -82,11 +82,14 @@ function route(
   return async (request, reply) => {
     const merchantId = authenticate(state, request);
     if (typeof merchantId !== 'string') return send(reply, merchantId);
-    const fault = state.faults.apiFault(operation, reference(request));
+    const merchantPaymentId = reference(request);
+    countCall(state, merchantPaymentId, operation);
+    const fault = state.faults.apiFault(operation, merchantPaymentId);
     if (fault === 'timeout') return hold(state, reply);
     if (fault === 'server_error') return send(reply, failure(500, 'INTERNAL_SERVER_ERROR', 'Injected server error.'));
     const outcome = handler({ request, merchantId, fault });
     if (fault === 'lost_answer') return hold(state, reply);
+    if (fault === 'unparsable') return reply.code(200).type('text/html').send('<html><body>upstream connect error</body></html>');
     return send(reply, outcome);
   };
 }

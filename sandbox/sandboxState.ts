@@ -26,6 +26,8 @@ export type SandboxState = Readonly<{
   credentials: Map<string, SandboxCredential>;
   payments: Map<string, SandboxPayment>;
   codes: Map<string, string>;
+  /** Authenticated API calls per `merchantPaymentId` and operation (tests check, e.g., that a create was never repeated). */
+  calls: Map<string, Record<string, number>>;
   faults: FaultBook;
   webhooks: WebhookSender;
   nowS: () => number;
@@ -46,7 +48,14 @@ export function currentPayment(state: SandboxState, merchantPaymentId: string): 
 }
 
 /** The provider-side truth the simulation and tests compare the ledger with. */
-export function paymentView(payment: SandboxPayment): Record<string, unknown> {
+export function countCall(state: SandboxState, merchantPaymentId: string | undefined, operation: string): void {
+  if (merchantPaymentId === undefined) return;
+  const calls = state.calls.get(merchantPaymentId) ?? {};
+  calls[operation] = (calls[operation] ?? 0) + 1;
+  state.calls.set(merchantPaymentId, calls);
+}
+
+export function paymentView(payment: SandboxPayment, calls: Readonly<Record<string, number>> = {}): Record<string, unknown> {
   const refunded = [...payment.refunds.values()].reduce((sum, refund) => sum + refund.amount, 0);
   return {
     merchantPaymentId: payment.merchantPaymentId,
@@ -63,5 +72,6 @@ export function paymentView(payment: SandboxPayment): Record<string, unknown> {
     amountReverted: payment.amountReverted,
     refunds: [...payment.refunds.values()].map(({ merchantRefundId, amount, status }) => ({ merchantRefundId, amount, status })),
     captures: [...payment.captures.entries()].map(([merchantCaptureId, amount]) => ({ merchantCaptureId, amount })),
+    calls,
   };
 }

@@ -43,6 +43,7 @@ export function createSandboxServer(options: SandboxServerOptions): Readonly<{ a
     credentials: new Map(options.credentials),
     payments: new Map(),
     codes: new Map(),
+    calls: new Map(),
     faults,
     webhooks: createWebhookSender(faults, options.webhookUrl, options.log),
     nowS: () => Math.floor(Date.now() / 1000),

@@ -73,7 +73,7 @@ const FAULTS: readonly Readonly<{ operation: string; chance: number; kinds: Weig
     chance: 0.12,
     kinds: [
       ['timeout', 1],
-      ['lose_answer', 1],
+      ['lost_answer', 1],
       ['server_error', 1],
       ['unparsable', 1],
     ],
@@ -93,7 +93,7 @@ const FAULTS: readonly Readonly<{ operation: string; chance: number; kinds: Weig
     kinds: [
       ['drop', 2],
       ['duplicate', 1],
-      ['out_of_order', 1],
+      ['delay', 1],
     ],
   },
   {
@@ -109,7 +109,7 @@ const FAULTS: readonly Readonly<{ operation: string; chance: number; kinds: Weig
     chance: 0.1,
     kinds: [
       ['server_error', 1],
-      ['lose_answer', 1],
+      ['lost_answer', 1],
     ],
   },
   {
@@ -117,7 +117,7 @@ const FAULTS: readonly Readonly<{ operation: string; chance: number; kinds: Weig
     chance: 0.15,
     kinds: [
       ['server_error', 1],
-      ['lose_answer', 1],
+      ['lost_answer', 1],
       ['refund_stuck', 2],
     ],
   },

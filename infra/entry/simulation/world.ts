@@ -99,21 +99,21 @@ export async function openWorld(options: WorldOptions): Promise<World> {
   };
 }
 
-type Partner = Readonly<{ clientPartnerId: string; secret: string }>;
+export type Partner = Readonly<{ clientPartnerId: string; secret: string }>;
 
-async function createPartner(base: string, operatorSecret: string, seed: number): Promise<Partner> {
+export async function createPartner(base: string, operatorSecret: string, seed: number): Promise<Partner> {
   const partnerResponse = await fetch(`${base}/v1/operator/client_partners`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-operator-secret': operatorSecret, 'idempotency-key': randomUUID() },
     body: JSON.stringify({ name: `Simulation ${seed}` }),
   });
-  const partnerBody = (await partnerResponse.json()) as { id?: string; secret?: string };
-  if (partnerBody.id === undefined || partnerBody.secret === undefined) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
-  return { clientPartnerId: partnerBody.id, secret: partnerBody.secret };
+  const partnerBody = (await partnerResponse.json()) as { client_partner_id?: string; secret?: string };
+  if (partnerBody.client_partner_id === undefined || partnerBody.secret === undefined) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
+  return { clientPartnerId: partnerBody.client_partner_id, secret: partnerBody.secret };
 }
 
 /** One signed partner request at the simulated clock's time. */
-async function partnerCall(base: string, partner: Partner, now: () => Date, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+export async function partnerCall(base: string, partner: Partner, now: () => Date, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   const headers = signPartnerRequest({
     secret: partner.secret,
