@@ -54,7 +54,8 @@ export function paymentData(payment: SandboxPayment): Record<string, unknown> {
     status: payment.status,
     acceptedAt: payment.acceptedAt,
     merchantPaymentId: payment.merchantPaymentId,
-    amount: { amount: payment.amount, currency: 'JPY' },
+    // What was paid once the customer paid (a wallet can settle another amount than asked: the merchant must check).
+    amount: { amount: payment.acceptedAt > 0 ? payment.amountPaid : payment.amount, currency: 'JPY' },
     requestedAt: payment.acceptedAt,
     storeId: payment.storeId,
     terminalId: payment.terminalId,

@@ -34,7 +34,7 @@ export function webhookPayload(payment: SandboxPayment): Record<string, unknown>
     authorized_at: payment.isAuthorization ? isoOrNull(payment.acceptedAt) : null,
     expires_at: payment.isAuthorization ? isoOrNull(payment.authorizationExpiry) : null,
     paid_at: isoOrNull(payment.acceptedAt),
-    order_amount: payment.amount,
+    order_amount: payment.acceptedAt > 0 ? payment.amountPaid : payment.amount,
     state: payment.status,
   };
 }
