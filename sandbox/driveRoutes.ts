@@ -92,8 +92,11 @@ export function registerDriveRoutes(app: FastifyInstance, state: SandboxState): 
   });
   app.get<{ Params: { merchantPaymentId: string } }>('/sandbox/payments/:merchantPaymentId', (request, reply) => {
     const payment = currentPayment(state, request.params.merchantPaymentId);
-    return payment === undefined ? refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId}.`) : paymentView(payment, state.calls.get(payment.merchantPaymentId));
+    return payment === undefined
+      ? refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId}.`)
+      : paymentView(payment, state.calls.get(payment.merchantPaymentId));
   });
+  app.get<{ Params: { merchantPaymentId: string } }>('/sandbox/calls/:merchantPaymentId', (request) => state.calls.get(request.params.merchantPaymentId) ?? {});
   app.post('/sandbox/faults', (request, reply) => {
     const rule = body(faultRuleSchema, request, reply);
     if (rule === undefined) return reply;

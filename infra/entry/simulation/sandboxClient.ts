@@ -13,6 +13,11 @@ const providerPaymentSchema = z.looseObject({
   amountPaid: z.number().int(),
   amountRefunded: z.number().int(),
   amountReverted: z.number().int(),
+  qrDeleted: z.boolean().optional(),
+  canceledByMerchant: z.boolean().optional(),
+  refunds: z.array(z.looseObject({ merchantRefundId: z.string(), amount: z.number().int(), status: z.string() })).optional(),
+  /** Authenticated API calls for this reference, per operation. */
+  calls: z.record(z.string(), z.number().int()).optional(),
 });
 
 export type ProviderPayment = z.infer<typeof providerPaymentSchema>;
@@ -48,7 +53,7 @@ export class SandboxClient {
     return response.status;
   }
 
-  async addFault(rule: Readonly<{ operation: string; fault: string; times: number; match: Readonly<{ merchantPaymentId: string }> }>): Promise<void> {
+  async addFault(rule: Readonly<{ operation: string; fault: string; times: number; match: Readonly<{ merchantPaymentId?: string }> }>): Promise<void> {
     await this.expectOk('POST', '/sandbox/faults', rule);
   }
 
@@ -61,6 +66,11 @@ export class SandboxClient {
     }
     if (!response.ok) throw new Error(`sandbox payment ${merchantPaymentId}: ${response.status}`);
     return providerPaymentSchema.parse(await response.json());
+  }
+
+  /** The API calls the sandbox received for a reference (also when it holds no payment for it). */
+  async calls(merchantPaymentId: string): Promise<Readonly<Record<string, number>>> {
+    return z.record(z.string(), z.number().int()).parse(await this.expectOk('GET', `/sandbox/calls/${encodeURIComponent(merchantPaymentId)}`));
   }
 
   async faultsInjected(): Promise<Readonly<Record<string, number>>> {

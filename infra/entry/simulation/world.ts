@@ -31,7 +31,8 @@ function simulatedClock(): SimulatedClock {
   };
 }
 
-export type Answer = Readonly<{ status: number; body: Record<string, unknown> }>;
+/** `revision`: the `X-Stream-Revision` header (an intent's GET), for long-polls. */
+export type Answer = Readonly<{ status: number; body: Record<string, unknown>; revision: string | null }>;
 
 export type World = Readonly<{
   ledger: Ledger;
@@ -129,5 +130,5 @@ export async function partnerCall(base: string, partner: Partner, now: () => Dat
     headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
     ...(text === undefined ? {} : { body: text }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, revision: response.headers.get('x-stream-revision') };
 }
