@@ -52,7 +52,11 @@ log('sandbox listening', { url: address, webhook_url: state.webhooks.url() ?? nu
 const stop = (): void => {
   void state.webhooks
     .settled()
-    .then(() => app.close())
+    .then(() => {
+      // Requests held by a timeout fault would keep the server open: drop them.
+      app.server.closeAllConnections();
+      return app.close();
+    })
     .then(() => process.exit(0));
 };
 process.once('SIGTERM', stop);
