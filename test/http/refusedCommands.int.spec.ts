@@ -9,7 +9,8 @@
  * table are exactly as before. Two tables change by design and are checked apart:
  * `idempotency_keys` gains one completed record per refusal that reached the command (a stored
  * 4xx, pinned to its key: payments.md (d) rule 17), and `auth_partner_nonces` one row per signed
- * partner request (replay protection happens before any command runs). The credential master
+ * partner request (replay protection happens before any command runs); `provider_task_runs` (the
+ * provider reactor's retries of the setup's QR attempts) is left out. The credential master
  * key is generated once, on the first provider configuration, before the property starts.
  * Plus the exact regression: a create with `client_reference_id: "order-1"` refused with 422,
  * then the corrected create with the same reference → 201 (before the fix, 409 duplicate_reference).
@@ -294,7 +295,9 @@ async function tableDigests(client: SqlClient): Promise<Map<string, string>> {
   );
   const digests = new Map<string, string>();
   for (const { name } of tables) {
-    if (name === 'public.idempotency_keys' || name === 'public.auth_partner_nonces') continue;
+    // provider_task_runs is the provider reactor's own bookkeeping: it retries the setup's QR intents
+    // (no provider URL here) on its own clock, whatever the commands do.
+    if (name === 'public.idempotency_keys' || name === 'public.auth_partner_nonces' || name === 'public.provider_task_runs') continue;
     const [row] = await client.query<{ digest: string }>(`SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') AS digest FROM ${name} t`);
     digests.set(name, row?.digest ?? '');
   }
