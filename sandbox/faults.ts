@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 
-export const apiOperations = ['create_qr', 'delete_qr', 'get_payment', 'cancel_payment', 'capture', 'revert', 'refund', 'get_refund'] as const;
+export const apiOperations = ['create_qr', 'delete_qr', 'get_payment', 'cancel_payment', 'capture', 'revert', 'refund', 'get_refund', 'cpm_pay', 'cpm_check'] as const;
 export type ApiOperation = (typeof apiOperations)[number];
 
 export const apiFaults = ['timeout', 'server_error', 'lost_answer', 'unparsable', 'refund_stuck'] as const;

@@ -61,7 +61,7 @@ function authenticate(state: SandboxState, request: FastifyRequest): string | Ou
 }
 
 /** Holds the request without answering until the client gives up (or `holdMs`), then drops the connection. */
-async function hold(state: SandboxState, reply: FastifyReply): Promise<void> {
+export async function hold(state: SandboxState, reply: FastifyReply): Promise<void> {
   reply.hijack();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, state.settings.holdMs);

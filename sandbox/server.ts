@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerDriveRoutes } from './driveRoutes.js';
 import { createFaultBook } from './faults.js';
+import { registerLinePayApi } from './linePayApi.js';
 import { registerPaypayApi } from './paypayApi.js';
 import type { SandboxCredential, SandboxSettings, SandboxState } from './sandboxState.js';
 import { createWebhookSender } from './webhooks.js';
@@ -49,6 +50,7 @@ export function createSandboxServer(options: SandboxServerOptions): Readonly<{ a
     nowS: () => Math.floor(Date.now() / 1000),
   };
   registerPaypayApi(app, state);
+  registerLinePayApi(app, state);
   registerDriveRoutes(app, state);
   app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
