@@ -15,16 +15,19 @@ export async function waitForStreamChange(store: EventStore, stream: string, see
   while (!signal.aborted && Date.now() < deadline) {
     const [newest] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
     if ((newest?.revision ?? -1) !== seen) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())));
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await pause(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())), signal);
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -26,7 +26,7 @@ export type ProviderReactorSettings = Readonly<{
   readModels: ReadModels;
   perform: (task: ProviderTaskRow, run: ReactorTaskRun) => Promise<ReactorTaskResult>;
   log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => void;
-  /** Tasks performed at once (default 16). */
+  /** Tasks performed at once (default 64: they wait on providers, not on this CPU). */
   concurrency?: number;
   /** How often due tasks are looked for (default 100 ms; a webhook's nudge in this process wakes it at once). */
   tickMs?: number;
@@ -109,7 +109,7 @@ async function performDue(settings: ProviderReactorSettings, stats: RunStats, no
 }
 
 export function startProviderReactor(settings: ProviderReactorSettings): ProviderReactor {
-  const concurrency = settings.concurrency ?? 16;
+  const concurrency = settings.concurrency ?? 64;
   const abort = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   const stats: RunStats = { performed: {}, failures: 0, lastError: null };
@@ -131,10 +131,9 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
         });
         inFlight.set(due.task.task_id, running);
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        void sleep(settings.tickMs ?? 100, signal).then(resolve);
-      });
+      const tick = new AbortController(); // one tick, or less when a task ends or a nudge comes
+      wake = tick.abort.bind(tick);
+      await sleep(settings.tickMs ?? 100, AbortSignal.any([signal, tick.signal]));
       wake = undefined;
     }
     await Promise.allSettled(inFlight.values());
