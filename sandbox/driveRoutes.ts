@@ -96,6 +96,19 @@ export function registerDriveRoutes(app: FastifyInstance, state: SandboxState): 
       ? refuse(reply, 404, 'not_found', `No payment ${request.params.merchantPaymentId}.`)
       : paymentView(payment, state.calls.get(payment.merchantPaymentId));
   });
+  // What a customer's app finds behind a QR's `url` (PayPay serves a payment page there).
+  app.get<{ Params: { codeId: string } }>('/qr/:codeId', (request, reply) => {
+    const merchantPaymentId = state.codes.get(request.params.codeId);
+    const payment = merchantPaymentId === undefined ? undefined : currentPayment(state, merchantPaymentId);
+    if (payment === undefined) return refuse(reply, 404, 'not_found', `No QR ${request.params.codeId}.`);
+    return {
+      codeId: payment.codeId,
+      merchantPaymentId: payment.merchantPaymentId,
+      amount: payment.amount,
+      status: payment.status,
+      pay: `POST /sandbox/payments/${payment.merchantPaymentId}/pay`,
+    };
+  });
   app.get<{ Params: { merchantPaymentId: string } }>('/sandbox/calls/:merchantPaymentId', (request) => state.calls.get(request.params.merchantPaymentId) ?? {});
   app.post('/sandbox/faults', (request, reply) => {
     const rule = body(faultRuleSchema, request, reply);
