@@ -124,7 +124,6 @@ export function registerLinePayApi(app: FastifyInstance, state: SandboxState): v
       if (!body.success) return answer('1102', 'Invalid request.');
       if (payment.status !== 'AUTHORIZED') return answer('1164', `Order is ${STATUS[payment.status]}: not capturable.`);
       if (body.data.amount > payment.amountPaid) return answer('1163', 'Above the authorized amount.');
-      payment.amountReverted += payment.amountPaid - body.data.amount;
       payment.amountPaid = body.data.amount;
       payment.status = 'COMPLETED';
       return answer('0000', 'Success.', paymentInfo(payment));

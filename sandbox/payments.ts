@@ -117,7 +117,7 @@ export function refund(payment: SandboxPayment, merchantRefundId: string, amount
   return success(refundData(payment, created), 201);
 }
 
-/** POST /v2/payments/capture: takes (part of) an authorization; the rest goes back to the customer. */
+/** POST /v2/payments/capture: takes (part of) an authorization; the rest is released (the customer is charged the captured amount only). */
 export function capture(payment: SandboxPayment, merchantCaptureId: string, amount: number): Outcome {
   const previous = payment.captures.get(merchantCaptureId);
   if (previous !== undefined) return success(paymentData(payment));
@@ -126,7 +126,6 @@ export function capture(payment: SandboxPayment, merchantCaptureId: string, amou
   if (payment.status !== 'AUTHORIZED') return failure(400, 'ORDER_NOT_AVAILABLE', `Payment is ${payment.status}.`);
   if (amount > payment.amountPaid) return { status: 202, code: 'USER_CONFIRMATION_REQUIRED', message: 'The customer must approve a capture above the authorization.' };
   payment.captures.set(merchantCaptureId, amount);
-  payment.amountReverted += payment.amountPaid - amount;
   payment.amountPaid = amount;
   payment.status = 'COMPLETED';
   return success(paymentData(payment));

@@ -5,6 +5,7 @@
  * slowly, so an operator's fix takes effect without losing the task.
  */
 import type { ProviderTaskRow } from '../../schemas/readModels/providerTasks.js';
+import { performCapture } from './captureTask.js';
 import { performCreateQr } from './createQrTask.js';
 import { performResolve } from './resolveTask.js';
 import { performCleanup, performCompensate, performRecheck, performRefund } from './settleTasks.js';
@@ -33,5 +34,7 @@ export async function performProviderTask(dependencies: ProviderTaskDependencies
       return performRefund(dependencies, task, run, provider);
     case 'recheck':
       return performRecheck(dependencies, task, run, provider);
+    case 'capture':
+      return performCapture(dependencies, task, run, provider);
   }
 }

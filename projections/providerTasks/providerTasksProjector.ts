@@ -140,7 +140,7 @@ async function applyProviderTasks(sql: ProjectionSql, events: readonly RecordedE
 
 export const providerTasksProjector: Projector = Object.freeze({
   name: PROVIDER_TASKS_PROJECTION,
-  version: 2,
+  version: 3,
   tables: providerTasksTables,
   filter: { streamPrefixes: [PAYMENT_INTENT_STREAM_PREFIX] },
   apply: applyProviderTasks,

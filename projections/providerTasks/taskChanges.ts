@@ -144,11 +144,25 @@ export function taskChangesOf(event: PaymentIntentEvent, facts: IntentFacts): Ta
     case 'RefundSucceeded':
     case 'RefundFailed':
       return refundTask(event, facts);
+    case 'PaymentIntentCaptured':
+      return captureTask(event, facts);
     case 'PaymentIntentCreated':
     case 'CashPaymentReceived':
-    case 'PaymentIntentCaptured':
       return NONE;
   }
+}
+
+/** A captured QR authorization is captured at the provider too (nothing to capture: the whole hold is released by a cleanup). */
+function captureTask(event: Extract<PaymentIntentEvent, { type: 'PaymentIntentCaptured' }>, facts: IntentFacts): TaskChanges {
+  const { attemptId, amountCaptured } = event.data;
+  if (amountCaptured.amountMinor === 0) return NONE;
+  const task = opened('capture', event.data, facts, {
+    attempt_id: attemptId,
+    amount: amountCaptured.amountMinor,
+    currency: amountCaptured.currency,
+    provider_payment_id: facts.provider_payment_id,
+  });
+  return { opened: [task], closed: [] };
 }
 
 type RefundEvent = Extract<PaymentIntentEvent, { type: 'RefundRequested' | 'RefundSucceeded' | 'RefundFailed' }>;

@@ -15,10 +15,11 @@ export const CANCELED_AT_PROVIDER = 'canceled_at_provider';
  *   delete the QR (then look for a payment that slipped in) or revert the authorization.
  * - `compensate`: the provider took money the intent could not accept: reverse or refund it.
  * - `refund`: a refund was requested; send it to the provider and record its answer.
+ * - `capture`: a held QR authorization was captured (in full or in part); capture it at the provider.
  * - `recheck`: the attempt failed or was canceled; look once more, a minute later (or when a webhook
  *   says so), for a payment that arrived anyway (a late success, which must be compensated).
  */
-export const providerTaskKinds = ['create_qr', 'resolve', 'cleanup', 'compensate', 'refund', 'recheck'] as const;
+export const providerTaskKinds = ['create_qr', 'resolve', 'cleanup', 'compensate', 'refund', 'recheck', 'capture'] as const;
 export type ProviderTaskKind = (typeof providerTaskKinds)[number];
 
 /** A row of `provider_tasks` as the reactor reads it (bigint as text, instants as ISO strings). */

@@ -93,6 +93,33 @@ async function confirmedWithFault(amount: number, fault: 'timeout' | 'lost_answe
   return { intentId, attemptId: (confirmed.body as unknown as IntentBody).next_action?.attempt_id ?? '' };
 }
 
+describe('a QR pre-authorization', () => {
+  it('is held at the provider, and a partial capture is captured there, the rest released (amounts_agree)', async () => {
+    const created = await bed.call('POST', '/v1/payment_intents', {
+      amount: 2_000,
+      mode: 'pgw_processed',
+      provider: 'paypay',
+      capture_method: 'manual',
+      store_id: bed.storeId,
+      terminal_id: bed.terminalId,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const intentId = String(created.body.id);
+    const confirmed = await bed.call('POST', `/v1/payment_intents/${intentId}/confirm`, { payment_method: { type: 'qr' } });
+    const attemptId = (confirmed.body as unknown as IntentBody).next_action?.attempt_id ?? '';
+    await intentUntil(bed, intentId, qrShown);
+    await bed.sandbox.drive(attemptId, 'pay');
+    await intentUntil(bed, intentId, (intent) => intent.status === 'requires_capture');
+    expect(await bed.sandbox.payment(attemptId)).toMatchObject({ status: 'AUTHORIZED', amountPaid: 2_000 });
+    const captured = await bed.call('POST', `/v1/payment_intents/${intentId}/capture`, { amount_to_capture: 1_500 });
+    expect(captured.status, JSON.stringify(captured.body)).toBe(200);
+    const provider = await providerUntil(bed, attemptId, (payment) => payment.status === 'COMPLETED');
+    expect(provider).toMatchObject({ amountPaid: 1_500, amountReverted: 0, captures: [expect.objectContaining({ amount: 1_500 })] });
+    const intent = await intentUntil(bed, intentId, (current) => current.status === 'completed');
+    expect(intent.amount_received).toBe(net(provider));
+  });
+});
+
 describe('unknown outcomes', () => {
   it('a create that times out unprocessed is resolved by query and never sent twice (charged_once, not_processing)', async () => {
     const { intentId, attemptId } = await confirmedWithFault(1_200, 'timeout');

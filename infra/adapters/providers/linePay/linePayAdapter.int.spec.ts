@@ -87,7 +87,7 @@ describe('LINE-Pay-style CPM adapter', () => {
     expect(await adapter().capture({ merchantPaymentId: orderId, merchantCaptureId: 'cap_1', amount: yen(2_500), requestedAt: new Date().toISOString() })).toMatchObject({
       outcome: 'captured',
     });
-    expect(await client.payment(orderId)).toMatchObject({ amountPaid: 2_500, amountReverted: 500, status: 'COMPLETED' });
+    expect(await client.payment(orderId)).toMatchObject({ amountPaid: 2_500, amountReverted: 0, status: 'COMPLETED' });
     expect(await adapter().cancelPayment(orderId)).toMatchObject({ outcome: 'rejected', code: '1164' });
   });
 
