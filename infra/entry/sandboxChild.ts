@@ -38,7 +38,17 @@ export async function startSandboxIfWanted(config: LedgerConfig, logger: Fastify
     logger.info({ sandbox: base }, `provider sandbox already answering at ${base}: using it`);
     return { config: withEndpoints(config, base), stop: () => Promise.resolve() };
   }
-  const sandbox = await spawnSandbox({ port: config.providers.sandboxPort, webhookUrl: `http://127.0.0.1:${config.http.port}/v1/providers/paypay/webhooks` });
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await spawnSandbox({ port: config.providers.sandboxPort, webhookUrl: `http://127.0.0.1:${config.http.port}/v1/providers/paypay/webhooks` });
+  } catch (error) {
+    // The ledger runs without it: QR attempts wait (their tasks retry) until a provider is configured.
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      `the provider sandbox could not start on port ${config.providers.sandboxPort}: QR payments wait for a provider (set LEDGER_PROVIDER_SANDBOX_PORT or LEDGER_PAYPAY_BASE_URL)`,
+    );
+    return { config, stop: () => Promise.resolve() };
+  }
   logger.info({ sandbox: sandbox.url, pid: sandbox.pid }, `provider sandbox started at ${sandbox.url} (PayPay's wire format; npm run -s call -- customer-pays @last pays a QR)`);
   return { config: withEndpoints(config, sandbox.url), stop: sandbox.stop };
 }
