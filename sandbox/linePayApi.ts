@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { linePayCaptureRequestSchema, linePayRefundRequestSchema, oneTimeKeyPayRequestSchema } from '../schemas/providers/linePay.js';
 import { newPayment, pay, refundedAmount, type SandboxPayment } from './payments.js';
 import { hold } from './paypayApi.js';
+import { textField } from './requestFields.js';
 import { countCall, currentPayment, type SandboxState } from './sandboxState.js';
 
 const STATUS: Readonly<Record<SandboxPayment['status'], string>> = {
@@ -47,7 +48,7 @@ function channelOf(state: SandboxState, request: FastifyRequest): string | undef
   return state.credentials.get(id)?.apiSecret === secret ? id : undefined;
 }
 
-const orderOf = (request: FastifyRequest): string => (request.params as { orderId?: string }).orderId ?? '';
+const orderOf = (request: FastifyRequest): string => textField(request.params, 'orderId') ?? '';
 
 function payWithKey(state: SandboxState, channel: string, request: FastifyRequest): LineAnswer {
   const body = oneTimeKeyPayRequestSchema.safeParse(request.body);
@@ -86,7 +87,7 @@ export function registerLinePayApi(app: FastifyInstance, state: SandboxState): v
     async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const channel = channelOf(state, request);
       if (channel === undefined) return reply.code(401).send({ returnCode: '1106', returnMessage: 'Header information error (channel id or secret).' });
-      const reference = orderOf(request) || (request.body as { orderId?: string } | undefined)?.orderId;
+      const reference = orderOf(request) || textField(request.body, 'orderId');
       countCall(state, reference, operation);
       const fault = operation === 'cpm_pay' || operation === 'cpm_check' ? state.faults.apiFault(operation, reference) : undefined;
       if (fault === 'server_error') return reply.code(500).send({ returnCode: '9000', returnMessage: 'Internal error.' });

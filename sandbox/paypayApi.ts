@@ -12,6 +12,7 @@ import { parseOpaAuthHeader, verifyOpaAuth } from '../infra/adapters/providers/p
 import { captureRequestSchema, createQrRequestSchema, refundRequestSchema, revertRequestSchema } from '../schemas/providers/paypay.js';
 import type { ApiFault, ApiOperation } from './faults.js';
 import { cancel, capture, failure, newPayment, paymentData, refund, refundData, revert, success, type Outcome } from './payments.js';
+import { textField } from './requestFields.js';
 import { countCall, currentPayment, type SandboxState } from './sandboxState.js';
 
 const ERROR_CODE_IDS: Readonly<Record<string, string>> = {
@@ -94,11 +95,8 @@ function route(
   };
 }
 
-const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name] ?? '';
-const bodyField = (request: FastifyRequest, name: string): string | undefined => {
-  const value = (request.body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : undefined;
-};
+const param = (request: FastifyRequest, name: string): string => textField(request.params, name) ?? '';
+const bodyField = (request: FastifyRequest, name: string): string | undefined => textField(request.body, name);
 
 function parsed<S extends z.ZodType>(schema: S, request: FastifyRequest): z.infer<S> | Outcome {
   const result = schema.safeParse(request.body);
@@ -190,7 +188,7 @@ export function registerPaypayApi(app: FastifyInstance, state: SandboxState): vo
   const byBody = (request: FastifyRequest): string | undefined => bodyField(request, 'merchantPaymentId');
   const byCode = (request: FastifyRequest): string | undefined => state.codes.get(param(request, 'codeId'));
   const byPaymentId = (request: FastifyRequest): string | undefined => {
-    const paymentId = bodyField(request, 'paymentId') ?? (request.query as Record<string, string | undefined>).paymentId;
+    const paymentId = bodyField(request, 'paymentId') ?? textField(request.query, 'paymentId');
     for (const payment of state.payments.values()) if (payment.paymentId === paymentId) return payment.merchantPaymentId;
     return undefined;
   };
@@ -246,7 +244,7 @@ export function registerPaypayApi(app: FastifyInstance, state: SandboxState): vo
   app.get(
     '/v2/refunds/:merchantRefundId',
     route(state, 'get_refund', byPaymentId, (call) => {
-      const paymentId = (call.request.query as Record<string, string | undefined>).paymentId ?? '';
+      const paymentId = textField(call.request.query, 'paymentId') ?? '';
       const payment = findPaymentById(state, call, paymentId);
       const found = payment?.refunds.get(param(call.request, 'merchantRefundId'));
       if (payment === undefined || found === undefined) return failure(404, 'NO_SUCH_REFUND_ORDER', 'No such refund.');

@@ -4,6 +4,7 @@
  * displayed QR (the attempt id is the provider's `merchantPaymentId`), drives the sandbox, and then
  * waits (long-poll) for the ledger to learn the outcome from the provider and prints the intent.
  */
+import { z } from 'zod';
 import type { CustomerAction } from './callArguments.js';
 import type { LedgerRequest, LedgerResponse } from './ledgerClient.js';
 
@@ -16,14 +17,16 @@ export class CustomerAppError extends Error {
 
 type Send = (request: LedgerRequest) => Promise<LedgerResponse>;
 
+const shownQrSchema = z.looseObject({ next_action: z.looseObject({ type: z.string(), attempt_id: z.string().optional() }).nullable().optional() });
+
 type Shown = Readonly<{ attemptId: string; revision: string | null }>;
 
 async function displayedQr(send: Send, intentId: string): Promise<Shown> {
   const current = await send({ method: 'GET', path: `/v1/payment_intents/${intentId}` });
   const body = current.json;
   if (current.status !== 200 || typeof body !== 'object' || body === null) throw new CustomerAppError(`GET ${intentId} answered ${current.status}`);
-  const nextAction = (body as { next_action?: { type?: unknown; attempt_id?: unknown; qr?: unknown } | null }).next_action;
-  if (nextAction?.type !== 'display_qr' || typeof nextAction.attempt_id !== 'string') {
+  const nextAction = shownQrSchema.safeParse(body).data?.next_action;
+  if (nextAction?.type !== 'display_qr' || nextAction.attempt_id === undefined) {
     throw new CustomerAppError(`${intentId} shows no QR (confirm it with {"payment_method":{"type":"qr"}} first, then wait for next_action.display_qr.qr)`);
   }
   return { attemptId: nextAction.attempt_id, revision: current.headers.get('x-stream-revision') };

@@ -5,6 +5,7 @@
  * simulation moves. Requests go over real HTTP, signed as the partner at the simulated time.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { randomNonce, signPartnerRequest } from '../../adapters/auth/index.js';
 import { createLogger } from '../../adapters/observability/logger.js';
 import { loadConfig } from '../config.js';
@@ -100,6 +101,10 @@ export async function openWorld(options: WorldOptions): Promise<World> {
   };
 }
 
+const registeredPartnerSchema = z.looseObject({ client_partner_id: z.string(), secret: z.string() });
+/** Every ledger answer is a JSON object (a resource or a problem document). */
+const answerBodySchema = z.record(z.string(), z.unknown());
+
 export type Partner = Readonly<{ clientPartnerId: string; secret: string }>;
 
 export async function createPartner(base: string, operatorSecret: string, seed: number): Promise<Partner> {
@@ -108,9 +113,9 @@ export async function createPartner(base: string, operatorSecret: string, seed: 
     headers: { 'content-type': 'application/json', 'x-operator-secret': operatorSecret, 'idempotency-key': randomUUID() },
     body: JSON.stringify({ name: `Simulation ${seed}` }),
   });
-  const partnerBody = (await partnerResponse.json()) as { client_partner_id?: string; secret?: string };
-  if (partnerBody.client_partner_id === undefined || partnerBody.secret === undefined) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
-  return { clientPartnerId: partnerBody.client_partner_id, secret: partnerBody.secret };
+  const partnerBody = registeredPartnerSchema.safeParse(await partnerResponse.json());
+  if (!partnerBody.success) throw new Error(`simulation: no client partner (${partnerResponse.status})`);
+  return { clientPartnerId: partnerBody.data.client_partner_id, secret: partnerBody.data.secret };
 }
 
 /** One signed partner request at the simulated clock's time. */
@@ -130,5 +135,5 @@ export async function partnerCall(base: string, partner: Partner, now: () => Dat
     headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
     ...(text === undefined ? {} : { body: text }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, revision: response.headers.get('x-stream-revision') };
+  return { status: response.status, body: answerBodySchema.parse(await response.json()), revision: response.headers.get('x-stream-revision') };
 }
