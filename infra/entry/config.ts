@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { ConfigError } from '../adapters/configError.js';
 
 /**
+ * What one process does (LEDGER_ROLES, docs/scale-out.md): `api` serves the commands and queries
+ * (any number of processes); `projector`, `relay` and `reactor` run the singletons, each behind its
+ * advisory lock (a second process holding the role waits in standby). Default: all four.
+ */
+export const LEDGER_ROLES = ['api', 'projector', 'relay', 'reactor'] as const;
+export type LedgerRole = (typeof LEDGER_ROLES)[number];
+
+/**
  * The process configuration, from the environment (ARCHITECTURE.md §9). With nothing set the
  * ledger runs on the embedded PostgreSQL (PGlite) in `./data`.
  */
@@ -44,6 +52,12 @@ const environmentSchema = z.object({
   LEDGER_PROVIDER_WEBHOOK_ALLOW: z.string().max(4_000).default('127.0.0.1,::1'),
   LEDGER_UNRESOLVED_CANCEL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LEDGER_QR_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
+  LEDGER_ROLES: z
+    .string()
+    .max(200)
+    .default(LEDGER_ROLES.join(','))
+    .transform((text) => text.split(',').map((role) => role.trim()))
+    .pipe(z.array(z.enum(LEDGER_ROLES, { error: `each role must be one of ${LEDGER_ROLES.join(', ')}` })).min(1)),
 });
 
 export type DatabaseConfig = Readonly<{ kind: 'postgres'; url: string; poolSizeMax: number }> | Readonly<{ kind: 'pglite'; dataDir: string }>;
@@ -66,6 +80,8 @@ export type LedgerConfig = Readonly<{
     stuckPaymentSeconds: number;
   }>;
   providers: ProvidersConfig;
+  /** The roles this process runs (LEDGER_ROLES); every process serves health, readiness, /metrics and /ops. */
+  roles: ReadonlySet<LedgerRole>;
 }>;
 
 /** QR providers (docs/providers.md): where their APIs answer, the sandbox, webhook sources, the reactor's deadlines. */
@@ -90,6 +106,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_URL === undefined && env.LEDGER_ROLES.length < LEDGER_ROLES.length)
+    throw new ConfigError(`LEDGER_ROLES=${env.LEDGER_ROLES.join(',')} needs DATABASE_URL: the embedded database serves one process, which runs every role`);
   return {
     http: { host: env.HOST, port: env.PORT },
     database:
@@ -117,6 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
       unresolvedCancelAfterMs: env.LEDGER_UNRESOLVED_CANCEL_SECONDS * 1_000,
       qrExpiryGraceMs: env.LEDGER_QR_EXPIRY_GRACE_SECONDS * 1_000,
     },
+    roles: new Set(env.LEDGER_ROLES),
   };
 }
 

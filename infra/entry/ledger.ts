@@ -16,7 +16,7 @@ import { allProjectors, providerTasksProjector, type Projector } from '../../pro
 import { registerQueryRoutes } from '../../query/index.js';
 import { registerProjectionRoutes } from './routes/projectionRoutes.js';
 import { startProjections, type ProjectionRuntime } from '../runtime/projections/projectionRuntime.js';
-import { createAuthentication, registerAuthentication, startNoncePruning } from '../adapters/auth/index.js';
+import { createAuthentication, registerAuthentication, startNoncePruning, type Authentication } from '../adapters/auth/index.js';
 import { startRelay, type RelayHandle } from '../runtime/relay/relay.js';
 import type { CommandContext } from '../../command/commandContext.js';
 import { registerHealthRoutes } from './routes/healthRoutes.js';
@@ -89,11 +89,8 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   await registerOpenApi(app);
   registerAuthentication(app, authentication);
   registerHealthRoutes(app, { client, store, accepting: () => accepting });
-  registerTenancyRoutes(app, { context, credentials: authentication.credentials });
-  registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
-  registerSettlementCommandRoutes(app, { context });
-  const projections = startProjectionRuntime({ client, store, projectors: parts.projectors ?? defaultProjectors, selected, logger });
-  registerQueryRoutes(app, { readModels: projections.readModels });
+  const { roles } = config;
+  const projections = startProjectionRuntime({ client, store, projectors: roles.has('projector') ? (parts.projectors ?? defaultProjectors) : [], selected, logger });
   const reactor = startProviderSide({
     app,
     client,
@@ -102,20 +99,21 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     cipher: authentication.credentials,
     config: config.providers,
     logger,
+    webhooks: roles.has('api'),
+    ...(roles.has('reactor') ? {} : { reactorMode: 'off' as const }),
     ...parts.providers,
   });
-  registerOperatorRoutes(app, context);
-  registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
+  if (roles.has('api')) registerApiRoutes(app, { context, authentication, projections, store, client });
   registerProjectionRoutes(app, projections);
-  registerAuditRoutes(app, { store, client });
   const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: warnWith(logger, 'nonce pruning failed') });
   const relay = startRelay({
     client,
     store,
-    brokers: config.kafkaBrokers,
+    brokers: roles.has('relay') ? config.kafkaBrokers : [],
     logger: logger.child({ component: 'relay' }),
     ...(selected.countRelayBacklog === undefined ? {} : { countBacklog: selected.countRelayBacklog }),
   });
+  logger.info({ roles: [...roles] }, `roles: ${[...roles].join(', ')}`);
   const opsSources = { client, projections, relay, requests, stuckThresholdSeconds: config.ops.stuckPaymentSeconds };
   metrics.observeRuntime(runtimeSample(opsSources));
   registerOpsRoutes(app, { metrics, metricsAccess: config.ops.metricsAccess, overview: opsOverview(opsSources), stuckPayments: stuckPaymentsReader(opsSources) });
@@ -130,6 +128,19 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
     await client.close();
   };
   return { app, client, store, context, relay, projections, reactor, metrics, close };
+}
+
+type ApiParts = Readonly<{ context: CommandContext; authentication: Authentication; projections: ProjectionRuntime; store: EventStore; client: SqlClient }>;
+
+/** The `api` role: commands, queries, the operator's and staff routes, the auditor's. */
+function registerApiRoutes(app: FastifyInstance, { context, authentication, projections, store, client }: ApiParts): void {
+  registerTenancyRoutes(app, { context, credentials: authentication.credentials });
+  registerPaymentIntentRoutes(app, { context, issuePaymentToken: authentication.issuePaymentToken });
+  registerSettlementCommandRoutes(app, { context });
+  registerQueryRoutes(app, { readModels: projections.readModels });
+  registerOperatorRoutes(app, context);
+  registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
+  registerAuditRoutes(app, { store, client });
 }
 
 const warnWith =

@@ -28,8 +28,10 @@ export type ProviderWiringParts = Readonly<{
   timeoutsMs?: ProviderTimeouts;
   /** How often the reactor looks for due tasks (default 100 ms). */
   reactorTickMs?: number;
-  /** `manual`: the reactor runs only when stepped (the deterministic simulation). */
-  reactorMode?: 'loop' | 'manual';
+  /** `manual`: the reactor runs only when stepped (the deterministic simulation); `off`: not in this process. */
+  reactorMode?: 'loop' | 'manual' | 'off';
+  /** Registers the provider webhook route (the `api` role; default true). */
+  webhooks?: boolean;
 }>;
 
 export function startProviderSide(parts: ProviderWiringParts): ProviderReactor {
@@ -53,11 +55,12 @@ export function startProviderSide(parts: ProviderWiringParts): ProviderReactor {
     ...(parts.reactorTickMs === undefined ? {} : { tickMs: parts.reactorTickMs }),
     ...(parts.reactorMode === undefined ? {} : { mode: parts.reactorMode }),
   });
-  registerProviderWebhookRoute(app, {
-    isAllowedSource: webhookSourceCheck(config.webhookAllow),
-    recordDelivery: (delivery) => recordWebhook(client, delivery),
-    nudge: reactor.nudge,
-  });
+  if (parts.webhooks !== false)
+    registerProviderWebhookRoute(app, {
+      isAllowedSource: webhookSourceCheck(config.webhookAllow),
+      recordDelivery: (delivery) => recordWebhook(client, delivery),
+      nudge: reactor.nudge,
+    });
   registerReactorRoutes(app, reactor);
   return reactor;
 }

@@ -12,7 +12,7 @@ import type { ProviderReactor } from '../../runtime/reactors/providerReactor.js'
 
 const reactorStatusSchema = z.object({
   name: z.literal('provider'),
-  state: z.enum(['starting', 'standby', 'running', 'waiting_for_read_model', 'stopped']),
+  state: z.enum(['disabled', 'starting', 'standby', 'running', 'waiting_for_read_model', 'stopped']),
   in_flight: z.number().int().describe('Tasks being performed now'),
   tasks: z
     .object({

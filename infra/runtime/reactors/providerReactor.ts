@@ -36,11 +36,14 @@ export type ProviderReactorSettings = Readonly<{
   lockPollMs?: number;
   /** The clock deciding which tasks are due (default the system's; the simulation controls it). */
   now?: () => Date;
-  /** `manual`: no loop runs; the caller performs due tasks with `step()` (the deterministic simulation). */
-  mode?: 'loop' | 'manual';
+  /**
+   * `manual`: no loop runs; the caller performs due tasks with `step()` (the deterministic simulation).
+   * `off`: this process does not run the reactor (LEDGER_ROLES without `reactor`); its status says `disabled`.
+   */
+  mode?: 'loop' | 'manual' | 'off';
 }>;
 
-export type ReactorState = 'starting' | 'standby' | 'running' | 'waiting_for_read_model' | 'stopped';
+export type ReactorState = 'disabled' | 'starting' | 'standby' | 'running' | 'waiting_for_read_model' | 'stopped';
 
 export type ReactorStatus = Readonly<{
   name: 'provider';
@@ -113,7 +116,7 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
   const abort = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   const stats: RunStats = { performed: {}, failures: 0, lastError: null };
-  let state: ReactorState = 'starting';
+  let state: ReactorState = settings.mode === 'off' ? 'disabled' : 'starting';
   let wake: (() => void) | undefined;
   const now = settings.now ?? (() => new Date());
 
@@ -162,7 +165,7 @@ export function startProviderReactor(settings: ProviderReactorSettings): Provide
     }
     state = 'stopped';
   };
-  const done = settings.mode === 'manual' ? Promise.resolve() : loop();
+  const done = settings.mode === 'manual' || settings.mode === 'off' ? Promise.resolve() : loop();
 
   return {
     status: async () => ({ ...(await statusOf(settings, stats, now)), state, in_flight: inFlight.size }),
