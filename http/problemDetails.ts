@@ -5,6 +5,7 @@ import { ReadModelUnavailableError } from '../schemas/readModels/readModels.js';
 import { isUndecodableEventError } from '../schemas/events/index.js';
 import { problem, type Problem } from '../schemas/problem.js';
 import { sendProblem } from './sendProblem.js';
+import { ShedError } from './shedError.js';
 import { databaseUnavailableProblem, markRetryable } from './unavailable.js';
 import { isStoreUnavailable } from '../domain/eventStore/index.js';
 
@@ -58,6 +59,7 @@ export function registerProblemHandlers(app: FastifyInstance, options: ProblemHa
     }
     const refusal = domainProblem(error);
     if (refusal !== undefined) return sendProblem(reply, refusal);
+    if (error instanceof ShedError) return sendProblem(reply, error.problem);
     if (isUndecodableEventError(error)) {
       request.log.error({ err: error, ...storedEventLogFields(error) }, 'stored event undecodable');
       return sendProblem(reply, undecodableEventProblem(error));

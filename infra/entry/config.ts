@@ -52,6 +52,10 @@ const environmentSchema = z.object({
   LEDGER_PROVIDER_WEBHOOK_ALLOW: z.string().max(4_000).default('127.0.0.1,::1'),
   LEDGER_UNRESOLVED_CANCEL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LEDGER_QR_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
+  LEDGER_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
+  LEDGER_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  LEDGER_QUOTA_TERMINAL_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  LEDGER_QUOTA_PARTNER_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
   LEDGER_ROLES: z
     .string()
     .max(200)
@@ -80,6 +84,8 @@ export type LedgerConfig = Readonly<{
     stuckPaymentSeconds: number;
   }>;
   providers: ProvidersConfig;
+  /** What this process refuses rather than queue (docs/load-shedding.md); 0 turns a mechanism off. */
+  shedding: Readonly<{ maxInFlight: number; maxEventLoopDelayMs: number; quotas: Readonly<{ terminalPerMinute: number; partnerPerMinute: number }> }>;
   /** The roles this process runs (LEDGER_ROLES); every process serves health, readiness, /metrics and /ops. */
   roles: ReadonlySet<LedgerRole>;
 }>;
@@ -134,6 +140,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
         .filter((entry) => entry.length > 0),
       unresolvedCancelAfterMs: env.LEDGER_UNRESOLVED_CANCEL_SECONDS * 1_000,
       qrExpiryGraceMs: env.LEDGER_QR_EXPIRY_GRACE_SECONDS * 1_000,
+    },
+    shedding: {
+      maxInFlight: env.LEDGER_MAX_IN_FLIGHT,
+      maxEventLoopDelayMs: env.LEDGER_SHED_EVENT_LOOP_DELAY_MS,
+      quotas: { terminalPerMinute: env.LEDGER_QUOTA_TERMINAL_PER_MINUTE, partnerPerMinute: env.LEDGER_QUOTA_PARTNER_PER_MINUTE },
     },
     roles: new Set(env.LEDGER_ROLES),
   };

@@ -25,6 +25,7 @@ import { operatorSecret, registerOperatorRoutes } from './routes/operatorRoutes.
 import { registerStaffCredentialRoutes } from './routes/staffCredentialRoutes.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerProblemHandlers } from '../../http/problemDetails.js';
+import { registerLoadShedding } from '../../http/loadShedding.js';
 import { registerTracing } from '../adapters/observability/tracingPlugin.js';
 import { newPrefixedId, newUuid } from '../adapters/ids.js';
 import { LedgerMetrics } from '../adapters/observability/metrics.js';
@@ -86,6 +87,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   registerTracing(app);
   registerHttpMetrics(app, metrics, requests);
   registerProblemHandlers(app, { accepting: () => accepting });
+  await registerLoadShedding(app, config.shedding);
   await registerOpenApi(app);
   registerAuthentication(app, authentication);
   registerHealthRoutes(app, { client, store, accepting: () => accepting });

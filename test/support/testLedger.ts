@@ -41,7 +41,9 @@ export async function startTestLedger(
   logger: FastifyBaseLogger = createLogger('silent'),
   parts: LedgerParts = {},
 ): Promise<TestLedger> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...environment }), logger, parts);
+  // Event-loop shedding is off unless a test asks for it: a test process shares its loop with the
+  // test's own CPU work (hashing a log, folding a simulation), which a ledger process does not.
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', LEDGER_SHED_EVENT_LOOP_DELAY_MS: '0', ...environment }), logger, parts);
   await ledger.app.ready();
   const send = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined) =>
     ledger.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
