@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   LEDGER_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   LEDGER_QUOTA_TERMINAL_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
   LEDGER_QUOTA_PARTNER_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  LEDGER_IDEMPOTENCY_PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   LEDGER_ROLES: z
     .string()
     .max(200)
@@ -86,6 +87,8 @@ export type LedgerConfig = Readonly<{
   providers: ProvidersConfig;
   /** What this process refuses rather than queue (docs/load-shedding.md); 0 turns a mechanism off. */
   shedding: Readonly<{ maxInFlight: number; maxEventLoopDelayMs: number; quotas: Readonly<{ terminalPerMinute: number; partnerPerMinute: number }> }>;
+  /** How often expired idempotency records are deleted (API processes). */
+  idempotencyPruneIntervalMs: number;
   /** The roles this process runs (LEDGER_ROLES); every process serves health, readiness, /metrics and /ops. */
   roles: ReadonlySet<LedgerRole>;
 }>;
@@ -146,6 +149,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
       maxEventLoopDelayMs: env.LEDGER_SHED_EVENT_LOOP_DELAY_MS,
       quotas: { terminalPerMinute: env.LEDGER_QUOTA_TERMINAL_PER_MINUTE, partnerPerMinute: env.LEDGER_QUOTA_PARTNER_PER_MINUTE },
     },
+    idempotencyPruneIntervalMs: env.LEDGER_IDEMPOTENCY_PRUNE_INTERVAL_SECONDS * 1_000,
     roles: new Set(env.LEDGER_ROLES),
   };
 }

@@ -34,6 +34,7 @@ import { RequestWindow } from '../adapters/observability/requestWindow.js';
 import { registerOpsRoutes } from './routes/opsRoutes.js';
 import { opsOverview, runtimeSample, stuckPaymentsReader } from './ops/overview.js';
 import type { ProviderReactor } from '../runtime/reactors/providerReactor.js';
+import { startIdempotencyPruning, type IdempotencyPruning } from '../adapters/idempotency/idempotencyPruning.js';
 import { startProviderSide, type ProviderWiringParts } from './providerWiring.js';
 
 export type Ledger = Readonly<{
@@ -108,6 +109,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   if (roles.has('api')) registerApiRoutes(app, { context, authentication, projections, store, client });
   registerProjectionRoutes(app, projections);
   const stopPruning = startNoncePruning({ client, now: context.now, intervalMs: 60_000, onError: warnWith(logger, 'nonce pruning failed') });
+  const idempotencyPruning = roles.has('api') ? startKeyPruning(client, config.idempotencyPruneIntervalMs, logger) : undefined;
   const relay = startRelay({
     client,
     store,
@@ -122,6 +124,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   const close = async (): Promise<void> => {
     accepting = false;
     stopPruning();
+    idempotencyPruning?.stop();
     await app.close();
     await relay.stop();
     await reactor.stop();
@@ -143,6 +146,17 @@ function registerApiRoutes(app: FastifyInstance, { context, authentication, proj
   registerOperatorRoutes(app, context);
   registerStaffCredentialRoutes(app, { staff: authentication.staff, directory: authentication.directory });
   registerAuditRoutes(app, { store, client });
+}
+
+function startKeyPruning(client: SqlClient, intervalMs: number, logger: FastifyBaseLogger): IdempotencyPruning {
+  return startIdempotencyPruning({
+    client,
+    intervalMs,
+    onPruned: (records, elapsedMs) => {
+      logger.info({ records, elapsedMs }, `pruned ${records} expired idempotency records`);
+    },
+    onError: warnWith(logger, 'idempotency pruning failed'),
+  });
 }
 
 const warnWith =

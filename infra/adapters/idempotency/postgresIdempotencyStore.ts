@@ -176,12 +176,4 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     };
     void attempt(0);
   }
-
-  /** Deletes records past their retention; returns how many. */
-  async prune(): Promise<number> {
-    const rows = await this.options.client.query<{ pruned: number }>(
-      `WITH gone AS (DELETE FROM idempotency_keys WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS pruned FROM gone`,
-    );
-    return rows[0]?.pruned ?? 0;
-  }
 }
