@@ -16,7 +16,7 @@ export type CpuReport = Readonly<{
 }>;
 
 /**
- * @example const cpu = new WindowCpu(server.pid, probe, database); cpu.start(); …; cpu.stop(); cpu.report(requests);
+ * @example const cpu = new WindowCpu([server.pid], probe, database); cpu.start(); …; cpu.stop(); cpu.report(requests);
  */
 export class WindowCpu {
   private readonly meter = new CpuMeter();
@@ -26,16 +26,21 @@ export class WindowCpu {
   private backendsEnd: Map<number, number> = new Map();
   private pending: Promise<void> = Promise.resolve();
 
+  private readonly serverPids: readonly number[];
+
+  /** `server`: the pid of the server under test, or of each of its processes (their CPU is summed). */
   constructor(
-    private readonly serverPid: number,
+    server: number | readonly number[],
     private readonly probe: StatsProbe,
     private readonly database: string,
-  ) {}
+  ) {
+    this.serverPids = typeof server === 'number' ? [server] : server;
+  }
 
   /** Called when the window opens (synchronously; the backend list is read right after). */
   start(): void {
     this.meter.start();
-    this.serverStart = snapshotCpu([this.serverPid]);
+    this.serverStart = snapshotCpu(this.serverPids);
     this.pending = this.probe.backendPids(this.database).then((pids) => {
       this.backendsStart = snapshotCpu(pids);
     });
@@ -43,7 +48,7 @@ export class WindowCpu {
 
   stop(): void {
     this.meter.stop();
-    this.serverEnd = snapshotCpu([this.serverPid]);
+    this.serverEnd = snapshotCpu(this.serverPids);
     this.backendsEnd = snapshotCpu([...this.backendsStart.keys()]);
   }
 

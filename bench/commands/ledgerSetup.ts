@@ -12,7 +12,7 @@ import { createLogger } from '../../infra/adapters/observability/logger.js';
  * terminals (over HTTP, as a partner server would), and a live access token per terminal.
  */
 export async function registerBenchPartner(databaseUrl: string): Promise<PartnerCredentials> {
-  const ledger = await createLedger(loadConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'silent' }), createLogger('silent'));
+  const ledger = await createLedger(loadConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'silent', LEDGER_ROLES: 'api' }), createLogger('silent'));
   try {
     const secret = randomBytes(32).toString('base64url');
     const { clientPartnerId } = await registerClientPartner(ledger.context, { name: 'Bench Partner', secret, actor: 'cli:bench' });

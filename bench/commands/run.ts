@@ -8,7 +8,8 @@
  *
  * Environment (all optional): BENCH_DURATION_S (30), BENCH_WARMUP_S (5), BENCH_CONCURRENCY (50),
  * BENCH_TERMINALS (20), BENCH_STORES (4), BENCH_SYSTEMS (baseline,ours), BENCH_LEDGER_PORT (3211),
- * BENCH_BASELINE_PORT (3212), BENCH_LEDGER_LOG_LEVEL (warn), BENCH_LEDGER_POOL_SIZE (the ledger's
+ * BENCH_BASELINE_PORT (3212), BENCH_API_PROCESSES (1; "1,2" measures one process with every role, then two API
+ * processes plus one singleton process, on ports from BENCH_LEDGER_PORT up), BENCH_LEDGER_LOG_LEVEL (warn), BENCH_LEDGER_POOL_SIZE (the ledger's
  * default), BENCH_LEDGER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_POSTGRES_URL.
  *
  * stdout: one JSON object (also written to bench/results/commands-<timestamp>.json); stderr: progress.
@@ -20,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { createHttpClient } from '../shared/httpClient.js';
 import { machineBusyPct, machineInfo } from '../shared/machine.js';
 import { StatsProbe, checkpoint, databaseUrl, dropDatabase, recreateDatabase, serverInfo } from '../shared/postgres.js';
-import { startServer, type ServerProcess } from './children.js';
+import { startServer } from './children.js';
+import { startLedgerUnderTest } from './ledgerUnderTest.js';
 import { WindowCpu, type CpuReport } from './cpu.js';
 import { registerBenchPartner, seedBenchTenant, TerminalTokens } from './ledgerSetup.js';
 import { runLoad, type LoadResult, type Outcome } from './load.js';
@@ -44,6 +46,8 @@ type Config = Readonly<{
   ledgerLogLevel: string;
   ledgerPoolSize: string | undefined;
   ledgerNodeArguments: readonly string[];
+  /** The ledger is measured once per entry: 1 = one process with every role; n > 1 = n API processes and a singleton process. */
+  apiProcesses: readonly number[];
 }>;
 
 type Measured = LoadResult & Readonly<{ cpu: CpuReport; details: Readonly<Record<string, unknown>> }>;
@@ -74,18 +78,23 @@ function readConfig(): Config {
     ledgerLogLevel: process.env.BENCH_LEDGER_LOG_LEVEL ?? 'warn',
     ledgerPoolSize: process.env.BENCH_LEDGER_POOL_SIZE,
     ledgerNodeArguments: (process.env.BENCH_LEDGER_NODE_ARGS ?? '').split(' ').filter((argument) => argument !== ''),
+    apiProcesses: (process.env.BENCH_API_PROCESSES ?? '1').split(',').map((count) => {
+      const value = Number(count.trim());
+      if (!Number.isSafeInteger(value) || value < 1 || value > 8) throw new RangeError('BENCH_API_PROCESSES: a list of integers in 1..8, e.g. 1,2');
+      return value;
+    }),
   };
 }
 
 /** Runs the load against a started server, measuring CPU over the window; stops the server after. */
 async function measure(
   config: Config,
-  server: ServerProcess,
+  pids: readonly number[],
   database: string,
   perform: (worker: number, sequence: number) => Promise<Outcome>,
 ): Promise<Omit<Measured, 'details'>> {
   const probe = await StatsProbe.open();
-  const cpu = new WindowCpu(server.pid, probe, database);
+  const cpu = new WindowCpu(pids, probe, database);
   try {
     await checkpoint();
     const load = await runLoad({
@@ -120,7 +129,7 @@ async function measureBaseline(config: Config, database: string): Promise<Measur
   const body = '{"amountMinor":1234}';
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   try {
-    const measured = await measure(config, server, database, async () => {
+    const measured = await measure(config, [server.pid], database, async () => {
       const answer = await client.request('POST', '/events', headers, body);
       return { kind: 'insert', ok: answer.status === 201, status: answer.status, detail: `insert: HTTP ${answer.status} ${answer.body.slice(0, 300)}` };
     });
@@ -131,33 +140,34 @@ async function measureBaseline(config: Config, database: string): Promise<Measur
   }
 }
 
-async function measureLedger(config: Config, database: string): Promise<Measured> {
-  log(`ours: infra/entry/main.ts on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
-  const server = await startServer({
-    label: 'ledger',
-    script: join(ROOT, 'infra', 'entry', 'main.ts'),
-    nodeArguments: config.ledgerNodeArguments,
+async function measureLedger(config: Config, database: string, apiProcesses: number): Promise<Measured> {
+  log(`ours: infra/entry/main.ts × ${apiProcesses} API process(es) on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
+  const ledger = await startLedgerUnderTest({
+    root: ROOT,
+    apiProcesses,
     port: config.ledgerPort,
+    concurrency: config.concurrency,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    nodeArguments: config.ledgerNodeArguments,
     environment: {
       DATABASE_URL: databaseUrl(database),
       LOG_LEVEL: config.ledgerLogLevel,
       ...(config.ledgerPoolSize === undefined ? {} : { DATABASE_POOL_SIZE: config.ledgerPoolSize }),
     },
-    readyPath: '/ready',
-    readyTimeoutMs: 90_000,
   });
-  const client = createHttpClient({ baseUrl: server.baseUrl, connections: config.concurrency, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   let tokens: TerminalTokens | undefined;
   try {
     const partner = await registerBenchPartner(databaseUrl(database));
-    const terminals = await seedBenchTenant(server.baseUrl, partner, config.stores, config.terminals);
-    tokens = await TerminalTokens.obtain(server.baseUrl, terminals);
+    const terminals = await seedBenchTenant(ledger.baseUrl, partner, config.stores, config.terminals);
+    tokens = await TerminalTokens.obtain(ledger.baseUrl, terminals);
     log(`ours: partner ${partner.clientPartnerId}, ${terminals.length} terminals over ${config.stores} stores, tokens obtained`);
     const liveTokens = tokens;
     const workers = Array.from({ length: config.concurrency }, (_, index) => new TerminalMixWorker(0x5eed + index));
     const runId = `bench-${process.pid}-${Date.now()}`;
-    const measured = await measure(config, server, database, terminalMixPerformer(client, workers, liveTokens, runId));
+    const measured = await measure(config, ledger.pids, database, terminalMixPerformer(ledger.client, workers, liveTokens, runId));
     const details = {
+      apiProcesses,
+      processes: ledger.pids.length,
       terminals: terminals.length,
       stores: config.stores,
       tokenRefreshes: liveTokens.refreshes,
@@ -167,8 +177,7 @@ async function measureLedger(config: Config, database: string): Promise<Measured
     return { ...measured, details };
   } finally {
     tokens?.stop();
-    client.close();
-    await server.stop();
+    await ledger.stop();
   }
 }
 
@@ -209,6 +218,8 @@ async function main(): Promise<void> {
   const databases = { baseline: `bench_commands_baseline_${suffix}`, ours: `bench_commands_${suffix}` };
   let baseline: Measured | undefined;
   let ours: Measured | undefined;
+  const scaleOut: Record<string, unknown>[] = [];
+  const others: Measured[] = [];
   try {
     if (config.systems.includes('baseline')) {
       await recreateDatabase(databases.baseline);
@@ -216,9 +227,14 @@ async function main(): Promise<void> {
       log(`baseline: ${baseline.requestsPerS} req/s, p99 ${baseline.latencyMs.p99Ms} ms, errors ${baseline.errors.total}`);
     }
     if (config.systems.includes('ours')) {
-      await recreateDatabase(databases.ours);
-      ours = await measureLedger(config, databases.ours);
-      log(`ours: ${ours.requestsPerS} commands/s, p99 ${ours.latencyMs.p99Ms} ms, errors ${ours.errors.total}`);
+      for (const apiProcesses of config.apiProcesses) {
+        await recreateDatabase(databases.ours);
+        const measured = await measureLedger(config, databases.ours, apiProcesses);
+        log(`ours × ${apiProcesses}: ${measured.requestsPerS} commands/s, p99 ${measured.latencyMs.p99Ms} ms, errors ${measured.errors.total}`);
+        scaleOut.push({ apiProcesses, requestsPerS: measured.requestsPerS, p99Ms: measured.latencyMs.p99Ms, errors: measured.errors.total, cpu: measured.cpu });
+        ours ??= measured;
+        if (apiProcesses !== config.apiProcesses[0]) others.push(measured);
+      }
     }
   } finally {
     await Promise.all(Object.values(databases).map((database) => dropDatabase(database).catch(() => undefined)));
@@ -232,7 +248,10 @@ async function main(): Promise<void> {
     postgres: await serverInfo(),
     config: { ...config, mix: MIX, client: 'node:http keep-alive Agent, maxSockets = concurrency, closed loop' },
     ...verdict(ours, baseline),
+    // One row per BENCH_API_PROCESSES entry: the same mix on 1, 2, … API processes (plus one singleton process when > 1).
+    scaleOut,
     ours: ours ?? null,
+    oursWithMoreApiProcesses: others,
     baseline: baseline ?? null,
   };
   const text = JSON.stringify(result, null, 2);
