@@ -117,6 +117,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
   const env = parsed.data;
   if (env.DATABASE_URL === undefined && env.LEDGER_ROLES.length < LEDGER_ROLES.length)
     throw new ConfigError(`LEDGER_ROLES=${env.LEDGER_ROLES.join(',')} needs DATABASE_URL: the embedded database serves one process, which runs every role`);
+  checkPoolSize(env.DATABASE_URL === undefined ? undefined : env.DATABASE_POOL_SIZE, env.LEDGER_ROLES, env.KAFKA_BROKERS !== undefined);
   return {
     http: { host: env.HOST, port: env.PORT },
     database:
@@ -152,6 +153,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Ledger
     idempotencyPruneIntervalMs: env.LEDGER_IDEMPOTENCY_PRUNE_INTERVAL_SECONDS * 1_000,
     roles: new Set(env.LEDGER_ROLES),
   };
+}
+
+/**
+ * Sessions a role keeps checked out of the pool for its lifetime: the idempotency owner lock (api),
+ * the shared projection lock session (projector), the reactor's lock (reactor), the relay's lock (relay,
+ * with a broker). Requests need at least two more; a smaller pool would start and then wait forever.
+ */
+function checkPoolSize(poolSize: number | undefined, roles: readonly LedgerRole[], relayRuns: boolean): void {
+  if (poolSize === undefined) return;
+  const held = roles.filter((role) => role !== 'relay' || relayRuns).length;
+  if (poolSize < held + 2)
+    throw new ConfigError(
+      `DATABASE_POOL_SIZE=${poolSize} is too small for LEDGER_ROLES=${roles.join(',')}: ${held} connections stay checked out (one per singleton lock and the idempotency owner), requests need 2 more: set at least ${held + 2}`,
+    );
 }
 
 function withoutEmptyValues(environment: NodeJS.ProcessEnv): Record<string, string> {

@@ -24,3 +24,12 @@ describe('LEDGER_ROLES', () => {
     expect([...loadConfig({ LEDGER_ROLES: 'reactor,relay,projector,api' }).roles]).toHaveLength(4);
   });
 });
+
+describe('DATABASE_POOL_SIZE', () => {
+  it('is refused when the roles would hold every connection, naming the least that works', () => {
+    expect(() => loadConfig({ ...SERVER, DATABASE_POOL_SIZE: '2' })).toThrow(/DATABASE_POOL_SIZE=2 is too small .* 3 connections stay checked out .* at least 5/);
+    expect(() => loadConfig({ ...SERVER, DATABASE_POOL_SIZE: '5', KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(/at least 6/);
+    expect(loadConfig({ ...SERVER, DATABASE_POOL_SIZE: '5' }).database).toMatchObject({ poolSizeMax: 5 });
+    expect(loadConfig({ ...SERVER, DATABASE_POOL_SIZE: '3', LEDGER_ROLES: 'api' }).database).toMatchObject({ poolSizeMax: 3 });
+  });
+});
