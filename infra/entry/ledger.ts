@@ -73,6 +73,7 @@ export async function createLedger(config: LedgerConfig, logger: FastifyBaseLogg
   const metrics = new LedgerMetrics();
   const requests = new RequestWindow();
   const { client, selected } = await openStores(config, logger, metrics);
+  metrics.observeDatabase(client);
   const store = selected.store;
   const context: CommandContext = { store, idempotency: selected.idempotency, now: parts.clock ?? (() => new Date()), newUuid, newId: newPrefixedId, conflictRetriesMax: 3 };
   let accepting = true;

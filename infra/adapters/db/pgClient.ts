@@ -12,13 +12,51 @@ export type PgClientOptions = Readonly<{
   applicationName: string;
 }>;
 
+/** Statements sent and their summed time (queryStats); one per client, shared by its sessions. */
+type QueryCounters = { queries: number; totalMs: number };
+
+type Run = (text: string, params?: unknown[]) => Promise<pg.QueryResult | pg.QueryResult[]>;
+
+/** Runs one statement on a connection, counting it and its time. */
+function timed(connection: pg.PoolClient, counters: QueryCounters): Run {
+  return async (text, params) => {
+    const begun = performance.now();
+    try {
+      return await connection.query(text, params);
+    } finally {
+      counters.queries += 1;
+      counters.totalMs += performance.now() - begun;
+    }
+  };
+}
+
+/**
+ * One statement on a connection checked out for it alone, as `pool.query` does (a connection
+ * whose statement failed is discarded, not returned), so the wait for the connection stays out
+ * of the statement's time.
+ */
+function onPool(pool: pg.Pool, counters: QueryCounters): Run {
+  return async (text, params) => {
+    const connection = await pool.connect();
+    let failure: Error | undefined;
+    try {
+      return await timed(connection, counters)(text, params);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      connection.release(failure);
+    }
+  };
+}
+
 /** node-postgres behind the SqlClient port, with a pool and a dedicated LISTEN connection. */
 /** Statements on the pool or one checked-out client; a lost connection becomes StoreUnavailableError. */
-function session(client: pg.PoolClient | pg.Pool): SqlSession {
+function session(run: Run): SqlSession {
   return {
     async query<Row extends SqlRow>(text: string, params?: readonly unknown[]) {
       try {
-        const result = await client.query<Row>(text, params === undefined ? undefined : [...params]);
+        const result = (await run(text, params === undefined ? undefined : [...params])) as pg.QueryResult<Row>;
         return result.rows;
       } catch (error) {
         throw asStoreUnavailable(error);
@@ -26,26 +64,26 @@ function session(client: pg.PoolClient | pg.Pool): SqlSession {
     },
     async exec(sql: string) {
       try {
-        await client.query(sql);
+        await run(sql);
       } catch (error) {
         throw asStoreUnavailable(error);
       }
     },
     async execMany(sql: string) {
-      let result: unknown;
+      let result: pg.QueryResult | pg.QueryResult[];
       try {
-        result = await client.query(sql);
+        result = await run(sql);
       } catch (error) {
         throw asStoreUnavailable(error);
       }
-      const results = Array.isArray(result) ? (result as pg.QueryResult[]) : [result as pg.QueryResult];
+      const results = Array.isArray(result) ? result : [result];
       return results.map((entry) => entry.rows as SqlRow[]);
     },
   };
 }
 
 /** Holds one pooled client for `work`, with a `lost` signal that fires the moment its connection dies. */
-async function withPooledSession<T>(pool: pg.Pool, work: (session: SqlSession, lost: AbortSignal) => Promise<T>): Promise<T> {
+async function withPooledSession<T>(pool: pg.Pool, counters: QueryCounters, work: (session: SqlSession, lost: AbortSignal) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -59,7 +97,7 @@ async function withPooledSession<T>(pool: pg.Pool, work: (session: SqlSession, l
   client.on('error', onError);
   let broken = false;
   try {
-    return await work(session(client), lost.signal);
+    return await work(session(timed(client, counters)), lost.signal);
   } catch (error) {
     broken = true;
     throw error;
@@ -88,13 +126,27 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     client.on('error', () => undefined);
   });
   const listenings = new Set<() => Promise<void>>();
+  const counters: QueryCounters = { queries: 0, totalMs: 0 };
+  // The busiest the pool has been, sampled where it can only grow: at each checkout (the
+  // connection handed out already counts as in use).
+  let inUseMax = 0;
+  pool.on('acquire', () => {
+    inUseMax = Math.max(inUseMax, pool.totalCount - pool.idleCount);
+  });
 
   return {
     kind: 'postgres',
     concurrencyMax: options.poolSizeMax,
-    ...session(pool),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    withSession: (work) => withPooledSession(pool, work),
+    ...session(onPool(pool, counters)),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      sizeMax: options.poolSizeMax,
+      inUseMaxFraction: inUseMax / options.poolSizeMax,
+    }),
+    queryStats: () => ({ queries: counters.queries, totalMs: counters.totalMs }),
+    withSession: (work) => withPooledSession(pool, counters, work),
     async listen(channel, onNotify) {
       const unlisten = await listenReconnecting(options, channel, onNotify);
       const stop = async (): Promise<void> => {

@@ -16,6 +16,19 @@ export interface SqlSession {
   execMany(sql: string): Promise<SqlRow[][]>;
 }
 
+export type PoolStats = Readonly<{
+  total: number;
+  idle: number;
+  waiting: number;
+  /** The pool's size limit (DATABASE_POOL_SIZE). */
+  sizeMax: number;
+  /** The highest (connections in use) / sizeMax seen at a connection checkout since the client was created, 0..1. */
+  inUseMaxFraction: number;
+}>;
+
+/** Cumulative: statements sent, and their time from reaching a connection to their rows (the wait for a free connection excluded). */
+export type QueryStats = Readonly<{ queries: number; totalMs: number }>;
+
 export interface SqlClient extends SqlSession {
   readonly kind: 'postgres' | 'pglite';
   /**
@@ -32,7 +45,9 @@ export interface SqlClient extends SqlSession {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** How many statements may usefully run at once (pool size; 1 on PGlite). */
   readonly concurrencyMax: number;
-  /** Pool connections open and idle, and callers waiting for one (node-postgres only; metrics). */
-  poolStats?(): Readonly<{ total: number; idle: number; waiting: number }>;
+  /** Pool connections open and idle, callers waiting for one, and the busiest the pool has been (node-postgres only; metrics). */
+  poolStats?(): PoolStats;
+  /** Statements run since the client was created and their summed time (node-postgres only; metrics). */
+  queryStats?(): QueryStats;
   close(): Promise<void>;
 }

@@ -28,6 +28,16 @@ export type RelaySample = Readonly<{
 
 export type PoolSample = Readonly<{ total: number; idle: number; waiting: number }>;
 
+/**
+ * What the database metrics read at scrape time (the SqlClient's `poolStats` and `queryStats`,
+ * infra/adapters/db/sqlClient.ts; both absent on the embedded PGlite).
+ */
+export type DatabaseSource = Readonly<{ poolStats?: () => DatabasePoolSample; queryStats?: () => QuerySample }>;
+
+export type DatabasePoolSample = PoolSample & Readonly<{ sizeMax: number; inUseMaxFraction: number }>;
+
+export type QuerySample = Readonly<{ queries: number; totalMs: number }>;
+
 export type HorizonSample = Readonly<{ hiddenEvents: number; oldestOpenTransactionSeconds: number }>;
 
 export type RuntimeSample = Readonly<{
@@ -53,6 +63,7 @@ export class LedgerMetrics {
   private readonly batchSize: Histogram;
   private readonly conflicts: Counter;
   private runtime: (() => Promise<RuntimeSample>) | undefined;
+  private database: DatabaseSource | undefined;
   private pending: Promise<RuntimeSample | undefined> | undefined;
 
   constructor() {
@@ -92,6 +103,18 @@ export class LedgerMetrics {
   /** Scrape-time source of the runtimes' status; one call serves every gauge of a scrape. */
   observeRuntime(sample: () => Promise<RuntimeSample>): void {
     this.runtime = sample;
+  }
+
+  /**
+   * Scrape-time source of the pool and statement numbers (`metrics.observeDatabase(client)`):
+   * `ledger_db_pool_size_max`, `ledger_db_pool_in_use_max_ratio`, `ledger_db_queries_total`,
+   * `ledger_db_query_seconds_total`; `ledger_db_pool_connections` then reads the client directly.
+   */
+  observeDatabase(source: DatabaseSource): void {
+    if (this.database !== undefined) throw new Error('observeDatabase: a database is already observed');
+    this.database = source;
+    if (source.poolStats !== undefined) this.registerPoolMetrics();
+    if (source.queryStats !== undefined) this.registerQueryMetrics();
   }
 
   observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
@@ -197,10 +220,12 @@ export class LedgerMetrics {
     gauge('ledger_relay_state', 'Relay state: 1 for the current state, 0 for the others', ['relay', 'state'], (g, s) => {
       for (const r of s.relays) for (const state of RELAY_STATES) g.set({ relay: r.name, state }, r.state === state ? 1 : 0);
     });
-    gauge('ledger_db_pool_connections', 'PostgreSQL pool connections: in_use and idle', ['state'], (g, s) => {
-      if (s.pool === undefined) return;
-      g.set({ state: 'in_use' }, s.pool.total - s.pool.idle);
-      g.set({ state: 'idle' }, s.pool.idle);
+    gauge('ledger_db_pool_connections', 'PostgreSQL pool connections: in_use, idle, and callers waiting for one', ['state'], (g, s) => {
+      const pool = this.database?.poolStats?.() ?? s.pool;
+      if (pool === undefined) return;
+      g.set({ state: 'in_use' }, pool.total - pool.idle);
+      g.set({ state: 'idle' }, pool.idle);
+      g.set({ state: 'waiting' }, pool.waiting);
     });
     gauge('ledger_db_pool_waiting_requests', 'Callers waiting for a pool connection', [], (g, s) => {
       if (s.pool !== undefined) g.set(s.pool.waiting);
@@ -211,5 +236,51 @@ export class LedgerMetrics {
     gauge('ledger_log_oldest_open_transaction_seconds', 'Age of the oldest open transaction holding an xid (what holds log readers back)', [], (g, s) => {
       if (s.horizon !== undefined) g.set(s.horizon.oldestOpenTransactionSeconds);
     });
+  }
+
+  private registerPoolMetrics(): void {
+    const poolGauge = (name: string, help: string, read: (stats: DatabasePoolSample) => number): void => {
+      const pool = () => this.database?.poolStats?.();
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const stats = pool();
+          if (stats !== undefined) this.set(read(stats));
+        },
+      });
+    };
+    poolGauge('ledger_db_pool_size_max', 'The PostgreSQL pool size limit (DATABASE_POOL_SIZE)', (stats) => stats.sizeMax);
+    poolGauge(
+      'ledger_db_pool_in_use_max_ratio',
+      'Highest share of the pool in use seen at a connection checkout since the process started (0..1)',
+      (stats) => stats.inUseMaxFraction,
+    );
+  }
+
+  private registerQueryMetrics(): void {
+    const registers = [this.registry];
+    const queries = () => this.database?.queryStats?.();
+    const total = (name: string, help: string, read: (stats: QuerySample) => number): void => {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const stats = queries();
+          if (stats === undefined) return;
+          // A counter has no set(): the client's cumulative number replaces the previous one.
+          this.reset();
+          this.inc(read(stats));
+        },
+      });
+    };
+    total('ledger_db_queries_total', 'Statements sent to PostgreSQL through the pool (sessions included)', (stats) => stats.queries);
+    total(
+      'ledger_db_query_seconds_total',
+      'Summed time of those statements, from reaching a connection to their rows (the wait for a free connection excluded)',
+      (stats) => stats.totalMs / 1000,
+    );
   }
 }
