@@ -238,7 +238,8 @@ describe('Store', () => {
           }
           expect(evolveAll(storeDecider, run.events)).toEqual(run.state);
         }),
-        { numRuns: 100 },
+        // A fixed seed: an idempotent re-issue (decided 0) is rare enough that some random seeds of 100 runs miss it.
+        { numRuns: 300, seed: 20_261_207 },
       );
       // The generator reaches accepted, idempotent and refused changes, so the property is not vacuous.
       for (const outcome of ['ChangeStoreBusinessDay decided 1', 'ChangeStoreBusinessDay decided 0', 'tenancy.business_day_change_not_in_future']) {
