@@ -8,9 +8,18 @@ import { runPaymentIntentCommand, type PaymentIntentRouteDependencies } from './
 import { resolvePlacement } from './resolvePlacement.js';
 import { idempotencyHeaders } from './headers.js';
 import { intentIdForReference, reserveClientReference } from './reserveClientReference.js';
+import { createTenancyCache, type TenancyCache } from './tenancyCache.js';
 
-/** `POST /v1/payment_intents`: a terminal (at its store) or a partner server (naming store and terminal). */
-export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: PaymentIntentRouteDependencies): void {
+/**
+ * `POST /v1/payment_intents`: a terminal (at its store) or a partner server (naming store and
+ * terminal). The placement is decided on the process's tenancy cache; the intent's append (and the
+ * client reference's reservation) requires the tenancy streams still at the revisions read.
+ */
+export function registerCreatePaymentIntent(
+  app: FastifyInstance,
+  dependencies: PaymentIntentRouteDependencies,
+  tenancy: TenancyCache = createTenancyCache(dependencies.context),
+): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/payment_intents',
     {
@@ -30,8 +39,10 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
         paymentIntentId: newPaymentIntentId,
         successStatus: 201,
         allowPaymentToken: false,
-        prepare: async (principal, key) => {
-          const placement = await resolvePlacement(dependencies.context, principal, { storeId: body.store_id, terminalId: body.terminal_id, provider: body.provider });
+        prepare: async (principal, key, reads) => {
+          const placementRequest = { storeId: body.store_id, terminalId: body.terminal_id, provider: body.provider };
+          const placement = await resolvePlacement(tenancy, principal, placementRequest, reads.fresh);
+          const consistentWith = placement.readAt;
           const reference = body.client_reference_id === null ? null : { storeId: placement.storeId, clientReferenceId: body.client_reference_id, key };
           const paymentIntentId = reference === null ? newPaymentIntentId : await intentIdForReference(dependencies.context, reference, newPaymentIntentId);
           const store = placement.facts.store;
@@ -42,9 +53,14 @@ export function registerCreatePaymentIntent(app: FastifyInstance, dependencies: 
               : await dependencies.issuePaymentToken({ paymentIntentId, clientPartnerId: placement.clientPartnerId, merchantId: store.merchantId });
           return {
             paymentIntentId,
+            consistentWith,
+            readFromCache: placement.cached,
+            newStream: paymentIntentId === newPaymentIntentId,
             ...(paymentToken === undefined ? {} : { extra: { payment_token: paymentToken } }),
-            // Only an accepted create reserves its reference, just before the intent's append.
-            ...(reference === null ? {} : { beforeAppend: (metadata) => reserveClientReference(dependencies.context, { ...reference, paymentIntentId, metadata }) }),
+            // Only an accepted create reserves its reference, just before the intent's append, on the same tenancy.
+            ...(reference === null
+              ? {}
+              : { beforeAppend: (metadata) => reserveClientReference(dependencies.context, { ...reference, paymentIntentId, metadata, consistentWith }) }),
             command: (_, now) => ({
               type: 'CreatePaymentIntent',
               data: {

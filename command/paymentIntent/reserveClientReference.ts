@@ -1,5 +1,5 @@
 import { clientReferenceDecider, reservedUnder, toClientReferenceStreamName, type ClientReferenceState, type ReservingKey } from '../../domain/clientReference/index.js';
-import type { EventMetadata } from '../../domain/eventStore/index.js';
+import type { EventMetadata, StreamRevision } from '../../domain/eventStore/index.js';
 import { paymentIntentDecider, toPaymentIntentStreamName } from '../../domain/paymentIntent/index.js';
 import type { CommandContext } from '../commandContext.js';
 import { executeCommand, loadAggregate } from '../handleCommand.js';
@@ -22,12 +22,13 @@ export async function intentIdForReference(context: CommandContext, request: Cli
 
 /**
  * Reserves the reference for `paymentIntentId` (the ClientReference decider, `no_stream` first):
- * called only once the create was decided and accepted, before the intent's append. Another
+ * called only once the create was decided and accepted, before the intent's append, and only
+ * while the tenancy streams the create was decided on are unchanged (`consistentWith`). Another
  * holder → `DuplicateReferenceError` (409 duplicate_reference), and nothing is written.
  */
 export async function reserveClientReference(
   context: CommandContext,
-  request: ClientReferenceRequest & Readonly<{ paymentIntentId: string; metadata: EventMetadata }>,
+  request: ClientReferenceRequest & Readonly<{ paymentIntentId: string; metadata: EventMetadata; consistentWith: readonly StreamRevision[] }>,
 ): Promise<void> {
   await executeCommand(context, {
     aggregate: clientReferenceDecider,
@@ -38,5 +39,6 @@ export async function reserveClientReference(
     }),
     respond: () => ({ status: 200, body: '{}' }),
     metadata: request.metadata,
+    consistentWith: request.consistentWith,
   });
 }

@@ -1,4 +1,4 @@
-import type { ExpectedRevision } from './types.js';
+import type { ExpectedRevision, StreamRevision } from './types.js';
 
 /** The expectation of an append did not hold. `actualRevision` is -1 when the stream does not exist. */
 export class WrongExpectedVersionError extends Error {
@@ -10,6 +10,12 @@ export class WrongExpectedVersionError extends Error {
   ) {
     super(`stream ${stream}: expected ${describeExpected(expected)}, actual revision ${actualRevision}`);
   }
+}
+
+/** A stream an append depends on (`consistentWith`) is no longer at the revision its decision read. */
+export function dependencyMovedError(dependency: StreamRevision, actualRevision: number): WrongExpectedVersionError {
+  const expected: ExpectedRevision = dependency.revision < 0 ? { kind: 'no_stream' } : { kind: 'exact', revision: dependency.revision };
+  return new WrongExpectedVersionError(dependency.stream, expected, actualRevision);
 }
 
 /** Some of the event ids already exist, but not as exactly this append at these revisions. */

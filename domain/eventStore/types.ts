@@ -46,9 +46,19 @@ export type RecordedEvent = NewEvent &
  */
 export type ExpectedRevision = Readonly<{ kind: 'no_stream' }> | Readonly<{ kind: 'stream_exists' }> | Readonly<{ kind: 'any' }> | Readonly<{ kind: 'exact'; revision: number }>;
 
+/** A stream at the revision a decision read it at (−1: the stream did not exist). */
+export type StreamRevision = Readonly<{ stream: string; revision: number }>;
+
 export type AppendOptions = Readonly<{
   /** Completes this idempotency key atomically with the events (written only if they are). */
   idempotency?: IdempotencyCompletion;
+  /**
+   * Other streams the decision was taken on, at the revisions it read: the append commits only
+   * if each is still at that revision when it commits (a writer of one of them meanwhile waits
+   * or comes after), else `WrongExpectedVersionError` naming that stream, writing nothing. Read,
+   * never written: docs/event-store.md, "Appends that depend on other streams".
+   */
+  consistentWith?: readonly StreamRevision[];
 }>;
 
 export type AppendResult = Readonly<{

@@ -43,7 +43,8 @@ describe('the ledger process on PostgreSQL (DATABASE_URL)', () => {
   it('serves health and readiness and logs with trace ids', async () => {
     installTracing();
     const { lines, stream } = captureLogs();
-    const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl() }), createLogger('info', stream));
+    // At debug: a successful request's own lines ("request completed") are debug lines (logger.ts).
+    const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl() }), createLogger('debug', stream));
     try {
       expect((await ledger.app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
       const ready = await ledger.app.inject({ url: '/ready', headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../domain/eventStore/index.js';
 import { EventIdConflictError, GENESIS_HASH, InvalidAppendError, WrongExpectedVersionError, comparePositions } from '../../domain/eventStore/index.js';
 import { verifyLog, verifyStream } from '../../infra/adapters/eventStore/hashChain.js';
+import { describeAppendDependenciesConformance } from './appendDependenciesConformance.js';
 import { describeGlobalOrderConformance } from './globalOrderConformance.js';
 import type { ConformanceHarness, HarnessFactory } from './harness.js';
 import { newEvent, newEvents, uniquePrefix } from './harness.js';
@@ -340,6 +341,7 @@ export function describeEventStoreConformance(adapter: string, createHarness: Ha
       });
     });
 
+    describeAppendDependenciesConformance(() => harness);
     describeGlobalOrderConformance(() => harness);
   });
 }

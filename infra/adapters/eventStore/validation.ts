@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../../domain/eventStore/index.js';
+import type { NewEvent, StreamRevision } from '../../../domain/eventStore/index.js';
 import { InvalidAppendError, findJsonProblem } from '../../../domain/eventStore/index.js';
 
 export const EVENTS_PER_APPEND_MAX = 1_000;
@@ -34,5 +34,20 @@ export function validateAppend(stream: string, events: readonly NewEvent[]): voi
         fail(`metadata ${key} is not a known string field`);
       }
     }
+  }
+}
+
+export const CONSISTENT_WITH_MAX = 20;
+
+/** The streams an append depends on (`consistentWith`): valid names other than its own, revisions ≥ −1, at most 20. */
+export function validateConsistentWith(stream: string, conditions: readonly StreamRevision[]): void {
+  const fail = (reason: string): never => {
+    throw new InvalidAppendError(stream, reason);
+  };
+  if (conditions.length > CONSISTENT_WITH_MAX) fail(`an append depends on at most ${CONSISTENT_WITH_MAX} other streams`);
+  for (const condition of conditions) {
+    if (!STREAM_NAME_PATTERN.test(condition.stream)) fail('a consistentWith stream name must be 1–200 printable ASCII characters without spaces');
+    if (condition.stream === stream) fail('consistentWith names other streams; the expected revision covers the appended one');
+    if (!Number.isSafeInteger(condition.revision) || condition.revision < -1) fail('a consistentWith revision is an integer ≥ −1');
   }
 }

@@ -84,7 +84,8 @@ describe('a request that arrives during shutdown', () => {
         callback();
       },
     });
-    const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl() }), createLogger('info', logs));
+    // At debug, where fastify's "incoming request" lines are written (logger.ts).
+    const ledger = await createLedger(loadConfig({ DATABASE_URL: testDatabaseUrl() }), createLogger('debug', logs));
     const address = await ledger.app.listen({ host: '127.0.0.1', port: 0 });
     let socket: Socket | undefined;
     try {

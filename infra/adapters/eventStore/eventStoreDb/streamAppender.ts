@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../../../../domain/eventStore/index.js';
-import { EventIdConflictError, WrongExpectedVersionError } from '../../../../domain/eventStore/index.js';
+import { EventIdConflictError, WrongExpectedVersionError, dependencyMovedError } from '../../../../domain/eventStore/index.js';
 import { chainHash } from '../hashChain.js';
 import type { AppendRequest } from '../postgres/appendBatch.js';
 import { encodeEnvelope } from './envelope.js';
@@ -20,7 +20,9 @@ const LOCATE_PAGE = 500;
  * 1. reserve the ids for the stream in PostgreSQL (ids in another stream → EventIdConflictError);
  * 2. if some were reserved before (a retry?), find them in the stream → the original result,
  *    `replayed: true` (or EventIdConflictError when only some are there);
- * 3. read the head, check the port's expectation, chain the hashes on it, append pinned to that
+ * 3. read the head, check the port's expectation and the heads of the streams it depends on
+ *    (`consistentWith`: read just before the append, not atomically with it — EventStoreDB has no
+ *    multi-stream transaction; docs/event-store.md), chain the hashes on it, append pinned to that
  *    head (NO_STREAM or its revision); the server refusing the pin means another writer moved
  *    the head: our ids there → replayed, `any`/`stream_exists` → again on the new head, else
  *    WrongExpectedVersionError with the actual revision;
@@ -46,6 +48,7 @@ export class StreamAppender {
     for (let attempt = 1; ; attempt += 1) {
       const head = await readStreamHead(this.client, stream);
       if (!expectationHolds(expected, head.revision)) throw new WrongExpectedVersionError(stream, expected, head.revision);
+      await this.checkDependencies(request);
       const appendId = randomUUID();
       try {
         await this.client.appendToStream(stream, this.toEventData(request, head, appendId), { expectedRevision: pinnedRevision(head.revision) });
@@ -60,6 +63,14 @@ export class StreamAppender {
       const written = await this.readRun(stream, events, head.revision + 1);
       if (written === undefined) throw new Error(`stream ${stream}: appended events not found at revision ${head.revision + 1}`);
       return toResult(written, written.at(-1)?.appendId !== appendId);
+    }
+  }
+
+  /** Refuses the append when a stream its decision read has moved since (checked before appending). */
+  private async checkDependencies(request: AppendRequest): Promise<void> {
+    for (const condition of request.options.consistentWith ?? []) {
+      const { revision } = await readStreamHead(this.client, condition.stream);
+      if (revision !== condition.revision) throw dependencyMovedError(condition, revision);
     }
   }
 

@@ -1,10 +1,17 @@
-import type { AppendOptions, AppendResult, ExpectedRevision, NewEvent } from '../../../../domain/eventStore/index.js';
-import { EventIdConflictError, GENESIS_HASH, InvalidAppendError, WrongExpectedVersionError, canonicalEventText } from '../../../../domain/eventStore/index.js';
+import type { AppendOptions, AppendResult, ExpectedRevision, NewEvent, StreamRevision } from '../../../../domain/eventStore/index.js';
+import {
+  EventIdConflictError,
+  GENESIS_HASH,
+  InvalidAppendError,
+  WrongExpectedVersionError,
+  canonicalEventText,
+  dependencyMovedError,
+} from '../../../../domain/eventStore/index.js';
 import type { SqlSession } from '../../db/sqlClient.js';
 import { jsonLiteral, textArrayLiteral } from '../../db/sqlLiterals.js';
 import type { BatchOutcome } from '../groupCommit.js';
 import { chainHash } from '../hashChain.js';
-import { EVENT_TEXT_BYTES_MAX, validateAppend } from '../validation.js';
+import { EVENT_TEXT_BYTES_MAX, validateAppend, validateConsistentWith } from '../validation.js';
 
 /** One caller's append, validated, with its recording time fixed. */
 export type AppendRequest = Readonly<{
@@ -19,6 +26,7 @@ export type AppendRequest = Readonly<{
 /** Validates an append and computes its canonical texts (throws InvalidAppendError). */
 export function prepareAppend(stream: string, events: readonly NewEvent[], expected: ExpectedRevision, recordedAt: string, options: AppendOptions = {}): AppendRequest {
   validateAppend(stream, events);
+  validateConsistentWith(stream, options.consistentWith ?? []);
   if (expected.kind === 'exact' && (!Number.isSafeInteger(expected.revision) || expected.revision < 0)) {
     throw new InvalidAppendError(stream, 'an exact expected revision is an integer ≥ 0');
   }
@@ -41,10 +49,13 @@ type Planned =
  * Appends a batch of requests inside the caller's open transaction, set-based:
  * 1. advisory-lock every stream of the batch in one fixed order — advisory locks take no xid, so
  *    this transaction's xid is assigned only after it owns every stream (a stream's later events
- *    always carry a larger xid: the log keeps each stream in revision order);
+ *    always carry a larger xid: the log keeps each stream in revision order); the streams the
+ *    requests only depend on (`consistentWith`) are locked shared in the same order, so a writer
+ *    of one of them commits before this reads its head, or starts after this commits;
  * 2. read the streams' heads and any already-stored event ids (a new snapshot, after the locks);
  *    steps 1–2 (and BEGIN) travel in one round trip;
- * 3. decide each request in order here (retry → replayed, expectation, id conflicts), chain hashes;
+ * 3. decide each request in order here (retry → replayed, the streams it depends on, expectation,
+ *    id conflicts), chain hashes;
  * 4. one statement inserts every event (a stream's head is its newest row) and completes
  *    idempotency keys; with `commit`, the COMMIT rides in the same round trip. No NOTIFY here: a
  *    NOTIFY takes a cluster-wide lock held through the commit's WAL flush, which would serialize
@@ -59,13 +70,21 @@ export async function appendInTransaction(
   control: TransactionControl = { begin: false, commit: false },
 ): Promise<BatchOutcome<AppendResult>[]> {
   const streams = [...new Set(requests.map((request) => request.stream))];
+  const written = new Set(streams);
+  const dependedOn = [...new Set(requests.flatMap((request) => (request.options.consistentWith ?? []).map((condition) => condition.stream)))].filter(
+    (stream) => !written.has(stream),
+  );
   const ids = requests.flatMap((request) => request.events.map((event) => event.id));
   // One round trip: (BEGIN,) lock in its own statement, then read with a snapshot taken after the locks.
   const results = await session.execMany(
     `${control.begin ? 'BEGIN;' : ''}
-     SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(${textArrayLiteral(streams)}) s ORDER BY 1) l;
+     SELECT count(CASE WHEN l.exclusive THEN pg_advisory_xact_lock(l.k) ELSE pg_advisory_xact_lock_shared(l.k) END)
+       FROM (SELECT k, bool_or(exclusive) AS exclusive
+               FROM (SELECT hashtextextended(s, 0) AS k, true AS exclusive FROM unnest(${textArrayLiteral(streams)}) s
+                     UNION ALL SELECT hashtextextended(s, 0), false FROM unnest(${textArrayLiteral(dependedOn)}) s) a
+              GROUP BY k ORDER BY k) l;
      SELECT s.stream_name, e.stream_revision::text AS revision, encode(e.hash, 'hex') AS last_hash
-       FROM unnest(${textArrayLiteral(streams)}) AS s(stream_name)
+       FROM unnest(${textArrayLiteral([...streams, ...dependedOn])}) AS s(stream_name)
        CROSS JOIN LATERAL (SELECT stream_revision, hash FROM ledger_events WHERE stream_name = s.stream_name ORDER BY stream_revision DESC LIMIT 1) e;
      SELECT event_id::text AS event_id, stream_name, stream_revision::text AS stream_revision FROM ledger_events WHERE event_id = ANY (${textArrayLiteral(ids, 'uuid')});`,
   );
@@ -89,6 +108,8 @@ function plan(request: AppendRequest, index: number, heads: Map<string, Head>, e
   const current = head?.revision ?? -1;
   const found = request.events.map((event) => existing.get(event.id));
   if (found.some((entry) => entry !== undefined)) return planRetry(request, found, current);
+  const moved = movedDependency(request.options.consistentWith ?? [], heads);
+  if (moved !== undefined) return { kind: 'refused', error: moved };
   if (!expectationHolds(request.expected, current)) return { kind: 'refused', error: new WrongExpectedVersionError(request.stream, request.expected, current) };
   let prev = head?.hash ?? GENESIS_HASH;
   request.events.forEach((event, offset) => {
@@ -123,6 +144,15 @@ function planRetry(request: AppendRequest, found: readonly (Existing | undefined
     (expected.kind === 'exact' && first.revision === expected.revision + 1);
   if (!consistent) return { kind: 'refused', error: new WrongExpectedVersionError(request.stream, expected, current) };
   return { kind: 'replayed', lastEventId: request.events.at(-1)?.id ?? '', nextExpectedRevision: first.revision + found.length - 1 };
+}
+
+/** The first stream the request depends on that is no longer at the revision its decision read. */
+function movedDependency(conditions: readonly StreamRevision[], heads: Map<string, Head>): WrongExpectedVersionError | undefined {
+  for (const condition of conditions) {
+    const actual = heads.get(condition.stream)?.revision ?? -1;
+    if (actual !== condition.revision) return dependencyMovedError(condition, actual);
+  }
+  return undefined;
 }
 
 function expectationHolds(expected: ExpectedRevision, current: number): boolean {

@@ -126,6 +126,36 @@ describe('PostgreSQL adapter: ordering under open transactions', () => {
     expect(Number(rows[0]?.transactions)).toBeLessThanOrEqual(16);
   });
 
+  it("an append depending on a stream waits for that stream's open writer and is refused once it commits", async () => {
+    const prefix = uniquePrefix('dependslock');
+    await store.append(`${prefix}store`, newEvents(1), { kind: 'no_stream' });
+    // The store closes in a transaction still open when the intent's append reads the store's head.
+    const closing = appendInHeldTransaction(client, `${prefix}store`, newEvents(1), { kind: 'exact', revision: 0 }, 400, 'commit');
+    await sleep(100);
+    const started = Date.now();
+    const intent = store.append(`${prefix}intent`, newEvents(1), { kind: 'no_stream' }, { consistentWith: [{ stream: `${prefix}store`, revision: 0 }] });
+    await expect(intent).rejects.toMatchObject({ name: 'WrongExpectedVersionError', stream: `${prefix}store`, actualRevision: 1 });
+    expect(Date.now() - started).toBeGreaterThan(150);
+    await closing;
+    expect(await store.readStream(`${prefix}intent`, { maxCount: 10 })).toEqual([]);
+  });
+
+  it('in one batch, an append depending on a stream sees the earlier append of that stream', async () => {
+    const prefix = uniquePrefix('dependsbatch');
+    await store.append(`${prefix}store`, newEvents(1), { kind: 'no_stream' });
+    // Sent together: the second waits for the first batch or joins a batch after it; either way it reads revision 1.
+    const settled = await Promise.allSettled([
+      store.append(`${prefix}store`, newEvents(1), { kind: 'exact', revision: 0 }),
+      ...Array.from({ length: 8 }, (_, index) =>
+        store.append(`${prefix}intent${index}`, newEvents(1), { kind: 'no_stream' }, { consistentWith: [{ stream: `${prefix}store`, revision: 0 }] }),
+      ),
+    ]);
+    expect(settled[0]?.status).toBe('fulfilled');
+    settled.slice(1).forEach((outcome) => {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersionError', stream: `${prefix}store`, actualRevision: 1 } });
+    });
+  });
+
   it('one event id sent to two streams at once: exactly one wins, the other is an id conflict, neighbours commit', async () => {
     const prefix = uniquePrefix('split');
     const shared = randomUUID();
