@@ -3,7 +3,8 @@
  * refused at once, before authentication, validation, idempotency or any write, with a retryable
  * problem document — never queued until it times out:
  *
- * - **in-flight gate**: at most `maxInFlight` requests are being served by this process; one more
+ * - **in-flight gate**: at most `maxInFlight` requests are being served by this process (long-polls
+ *   waiting for a change are not counted); one more
  *   answers `503 overloaded` (`Retry-After: 1`, `X-Should-Retry: true`). With the process's
  *   throughput X, a cap C bounds the queueing time of an accepted request to about C / X.
  * - **event-loop pressure** (`@fastify/under-pressure`): while the event loop's mean delay over the
@@ -66,11 +67,14 @@ export async function registerLoadShedding(app: FastifyInstance, settings: LoadS
   if (terminalPerMinute > 0 || partnerPerMinute > 0) await registerQuotas(app, settings, { terminal: terminalPerMinute, partner: partnerPerMinute });
 }
 
+/** A long-poll (`?wait_for_change=`) waits for a change instead of working: it takes no in-flight slot. */
+const isLongPoll = (request: FastifyRequest): boolean => request.method === 'GET' && request.url.includes('wait_for_change=');
+
 function registerInFlightGate(app: FastifyInstance, settings: LoadSheddingSettings): void {
   if (settings.maxInFlight <= 0) return;
   let inFlight = 0;
   app.addHook('onRequest', async (request, reply) => {
-    if (isExempt(request)) return;
+    if (isExempt(request) || isLongPoll(request)) return;
     if (inFlight >= settings.maxInFlight) {
       settings.onShed?.('in_flight');
       return sendOverloaded(request, reply, `this instance is serving ${inFlight} requests, its limit`);

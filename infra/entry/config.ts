@@ -52,7 +52,7 @@ const environmentSchema = z.object({
   LEDGER_PROVIDER_WEBHOOK_ALLOW: z.string().max(4_000).default('127.0.0.1,::1'),
   LEDGER_UNRESOLVED_CANCEL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LEDGER_QR_EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
-  LEDGER_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
+  LEDGER_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(128),
   LEDGER_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   LEDGER_QUOTA_TERMINAL_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
   LEDGER_QUOTA_PARTNER_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),

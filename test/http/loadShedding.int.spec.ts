@@ -40,7 +40,9 @@ describe('load shedding', () => {
     const created = answers.filter((answer) => answer.statusCode === 201);
     expect(shed.length).toBeGreaterThan(0);
     expect(created.length + shed.length).toBe(keys.length);
-    shed.forEach(({ answer }) => { expectRetryableProblem(answer, 503, 'overloaded'); });
+    shed.forEach(({ answer }) => {
+      expectRetryableProblem(answer, 503, 'overloaded');
+    });
     expect(shed[0]?.answer.headers['x-should-retry']).toBe('true');
     // Each accepted create wrote its events; the shed ones wrote nothing and claimed no key.
     expect(await harness.eventCount()).toBe(before + created.length);
@@ -53,6 +55,22 @@ describe('load shedding', () => {
     // Retried one at a time with the same keys, they are served as new requests.
     for (const { key } of shed) expect((await terminal.post('/v1/payment_intents', CASH, { key })).statusCode).toBe(201);
     expect((await harness.ledger.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('does not count a long-poll waiting for a change against the in-flight limit', async () => {
+    harness = await startTestLedger({ LEDGER_MAX_IN_FLIGHT: '1' });
+    const terminal = await harness.asTerminal(await harness.tenant());
+    const created = await terminal.post('/v1/payment_intents', CASH);
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    const revision = String(created.headers['x-stream-revision'] ?? (await terminal.get(`/v1/payment_intents/${id}`)).headers['x-stream-revision']);
+    const waiting = terminal.get(`/v1/payment_intents/${id}?wait_for_change=${revision}&timeout_ms=3000`);
+    // While the long-poll waits, the one slot serves other requests; the confirm is the change it waits for.
+    const confirmed = await terminal.post(`/v1/payment_intents/${id}/confirm`, { payment_method: { type: 'cash', tendered: 2_000 } });
+    expect(confirmed.statusCode).toBe(200);
+    const changed = await waiting;
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ id, status: 'completed' });
   });
 
   it('refuses a terminal over its quota with 429 rate_limited; other terminals and partners go on', async () => {
