@@ -14,6 +14,8 @@ export type LedgerUnderTest = Readonly<{
   /** Every process of the ledger (their CPU is summed). */
   pids: readonly number[];
   client: HttpClient;
+  /** Each process's GET /metrics (needs LEDGER_METRICS_ACCESS=loopback). */
+  metricsUrls: readonly string[];
   stop: () => Promise<void>;
 }>;
 
@@ -76,6 +78,7 @@ export async function startLedgerUnderTest(options: LedgerStartOptions): Promise
     baseUrl: servers[0]?.baseUrl ?? '',
     pids: servers.map((server) => server.pid),
     client,
+    metricsUrls: servers.map((server) => `${server.baseUrl}/metrics`),
     stop: async () => {
       client.close();
       await stopAll();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpClient } from '../shared/httpClient.js';
-import { StatsProbe, checkpoint, databaseUrl } from '../shared/postgres.js';
+import { StatsProbe, checkpoint, databaseUrl, type WalCounters } from '../shared/postgres.js';
 import { startServer } from './children.js';
 import { startLedgerUnderTest } from './ledgerUnderTest.js';
 import { WindowCpu, type CpuReport } from './cpu.js';
@@ -36,7 +36,7 @@ export type Config = Readonly<{
   apiProcesses: readonly number[];
 }>;
 
-export type Measured = LoadResult & Readonly<{ cpu: CpuReport; details: Readonly<Record<string, unknown>> }>;
+export type Measured = LoadResult & Readonly<{ cpu: CpuReport; databaseCost: DatabaseCost; details: Readonly<Record<string, unknown>> }>;
 
 export function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -72,15 +72,37 @@ export function readConfig(): Config {
   };
 }
 
-/** Runs the load against a started server, measuring CPU over the window; stops the server after. */
+/** The ledger's statements sent so far (ledger_db_queries_total, summed over its processes; null without /metrics). */
+async function statementsSent(metricsUrls: readonly string[]): Promise<number | null> {
+  let total = 0;
+  for (const url of metricsUrls) {
+    const text = await fetch(url)
+      .then((response) => (response.ok ? response.text() : ''))
+      .catch(() => '');
+    const line = text.split('\n').find((entry) => entry.startsWith('ledger_db_queries_total'));
+    if (line === undefined) return null;
+    total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
+
+/** WAL (cluster-wide: the machine's PostgreSQL should be otherwise idle) and statements per successful request. */
+export type DatabaseCost = Readonly<{ walBytesPerRequest: number | null; walRecordsPerRequest: number | null; statementsPerRequest: number | null }>;
+
+/** Runs the load against a started server, measuring CPU, WAL and statements over the window; stops the server after. */
 async function measure(
   config: Config,
   pids: readonly number[],
   database: string,
   perform: (worker: number, sequence: number) => Promise<Outcome>,
+  metricsUrls: readonly string[] = [],
 ): Promise<Omit<Measured, 'details'>> {
   const probe = await StatsProbe.open();
   const cpu = new WindowCpu(pids, probe, database);
+  const marks: Promise<readonly [WalCounters | null, number | null]>[] = [];
+  const mark = (): void => {
+    marks.push(Promise.all([probe.wal(), metricsUrls.length === 0 ? Promise.resolve(null) : statementsSent(metricsUrls)]));
+  };
   try {
     await checkpoint();
     const load = await runLoad({
@@ -90,12 +112,23 @@ async function measure(
       perform,
       onWindowStart: () => {
         cpu.start();
+        mark();
       },
       onWindowEnd: () => {
         cpu.stop();
+        mark();
       },
     });
-    return { ...load, cpu: await cpu.report(load.requests) };
+    const [start, end] = await Promise.all(marks);
+    const [walStart, statementsStart] = start ?? [null, null];
+    const [walEnd, statementsEnd] = end ?? [null, null];
+    const per = (delta: number | null): number | null => (delta === null || load.requests === 0 ? null : Math.round((100 * delta) / load.requests) / 100);
+    const databaseCost: DatabaseCost = {
+      walBytesPerRequest: per(walStart === null || walEnd === null ? null : walEnd.bytes - walStart.bytes),
+      walRecordsPerRequest: per(walStart === null || walEnd === null ? null : walEnd.records - walStart.records),
+      statementsPerRequest: per(statementsStart === null || statementsEnd === null ? null : statementsEnd - statementsStart),
+    };
+    return { ...load, cpu: await cpu.report(load.requests), databaseCost };
   } finally {
     await probe.close();
   }
@@ -139,6 +172,7 @@ export async function measureLedger(config: Config, database: string, apiProcess
     environment: {
       DATABASE_URL: databaseUrl(database),
       LOG_LEVEL: config.ledgerLogLevel,
+      LEDGER_METRICS_ACCESS: 'loopback',
       ...(config.ledgerPoolSize === undefined ? {} : { DATABASE_POOL_SIZE: config.ledgerPoolSize }),
     },
   });
@@ -152,7 +186,7 @@ export async function measureLedger(config: Config, database: string, apiProcess
     const liveTokens = tokens;
     const workers = Array.from({ length: config.concurrency }, (_, index) => new TerminalMixWorker(0x5eed + index));
     const runId = `bench-${process.pid}-${Date.now()}`;
-    const measured = await measure(config, ledger.pids, database, terminalMixPerformer(ledger.client, workers, liveTokens, runId));
+    const measured = await measure(config, ledger.pids, database, terminalMixPerformer(ledger.client, workers, liveTokens, runId), ledger.metricsUrls);
     const details = {
       apiProcesses,
       processes: ledger.pids.length,

@@ -61,7 +61,14 @@ async function main(): Promise<void> {
         await recreateDatabase(databases.ours);
         const measured = await measureLedger(config, databases.ours, apiProcesses);
         log(`ours × ${apiProcesses}: ${measured.requestsPerS} commands/s, p99 ${measured.latencyMs.p99Ms} ms, errors ${measured.errors.total}`);
-        scaleOut.push({ apiProcesses, requestsPerS: measured.requestsPerS, p99Ms: measured.latencyMs.p99Ms, errors: measured.errors.total, cpu: measured.cpu });
+        scaleOut.push({
+          apiProcesses,
+          requestsPerS: measured.requestsPerS,
+          p99Ms: measured.latencyMs.p99Ms,
+          errors: measured.errors.total,
+          cpu: measured.cpu,
+          databaseCost: measured.databaseCost,
+        });
         ours ??= measured;
         if (apiProcesses !== config.apiProcesses[0]) others.push(measured);
       }
