@@ -148,7 +148,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'MPAC Ledger API',
         version: '1.0.0',
         description:
-          'Payment intents for SmartPOS terminals (cash, card via the external card app, QR via providers). Amounts are integers in minor units (JPY has none). Errors are RFC 9457 problem details with a stable `code`. Money-moving POSTs require `Idempotency-Key`.',
+          'Payment intents for SmartPOS terminals (cash, card via the external card app, QR via providers). Amounts are integers in minor units (JPY has none). Errors are RFC 9457 problem details with a stable `code`. Money-moving POSTs require `Idempotency-Key`. Any route but /health, /ready, /metrics and /ops may answer `503 overloaded` (the instance is at its in-flight limit or under event-loop pressure) or `429 rate_limited` (a terminal or partner quota), both with `Retry-After`, before any work: retry with the same `Idempotency-Key` (docs/load-shedding.md).',
       },
       components: {
         securitySchemes: SECURITY_SCHEMES,
