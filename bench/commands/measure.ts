@@ -159,8 +159,11 @@ export async function measureBaseline(config: Config, database: string): Promise
   }
 }
 
-/** `beforeLoad` runs once the ledger is up and the tenant seeded, before the warm-up (e.g. wait for the projections). */
-export async function measureLedger(config: Config, database: string, apiProcesses: number, beforeLoad?: () => Promise<void>): Promise<Measured> {
+/**
+ * `beforeLoad` runs once the ledger is up and the tenant seeded, before the warm-up (e.g. wait for the projections).
+ * `scrapeMetrics: false` leaves /metrics alone in the window (a scrape reads the relay's and projections' backlogs).
+ */
+export async function measureLedger(config: Config, database: string, apiProcesses: number, beforeLoad?: () => Promise<void>, scrapeMetrics = true): Promise<Measured> {
   log(`ours: infra/entry/main.ts × ${apiProcesses} API process(es) on ${database} (LOG_LEVEL=${config.ledgerLogLevel}), ${config.concurrency} connections, ${config.durationS} s`);
   const ledger = await startLedgerUnderTest({
     root: ROOT,
@@ -186,7 +189,7 @@ export async function measureLedger(config: Config, database: string, apiProcess
     const liveTokens = tokens;
     const workers = Array.from({ length: config.concurrency }, (_, index) => new TerminalMixWorker(0x5eed + index));
     const runId = `bench-${process.pid}-${Date.now()}`;
-    const measured = await measure(config, ledger.pids, database, terminalMixPerformer(ledger.client, workers, liveTokens, runId), ledger.metricsUrls);
+    const measured = await measure(config, ledger.pids, database, terminalMixPerformer(ledger.client, workers, liveTokens, runId), scrapeMetrics ? ledger.metricsUrls : []);
     const details = {
       apiProcesses,
       processes: ledger.pids.length,

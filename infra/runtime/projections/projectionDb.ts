@@ -3,6 +3,7 @@
  * checkpoints, and parked events. Every write of a projector's batch and the move of its
  * checkpoint happen in one transaction (`applyBatch`), guarded by a compare-and-set.
  */
+import { BACKLOG_COUNT_CAP } from '../relay/relayDb.js';
 import type { LogPosition, RecordedEvent } from '../../../domain/eventStore/index.js';
 import { formatPosition, LOG_START, parsePosition } from '../../../domain/eventStore/index.js';
 import type { Projector } from '../../../projections/runtime/projector.js';
@@ -208,15 +209,17 @@ export async function listParked(client: SqlSession, name: string): Promise<Park
   }));
 }
 
-/** Matching events after `from`, and the recording time of the oldest of them (the lag's start). */
+/** Matching events after `from` (at most BACKLOG_COUNT_CAP: "at least"), and the recording time of the oldest of them (the lag's start). */
 export async function backlogAfter(client: SqlClient, from: LogPosition, streamPrefixes: readonly string[]): Promise<{ events: number; oldestRecordedAt: string | null }> {
   const patterns = streamPrefixes.map((prefix) => `${prefix.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_')}%`);
   const [row] = await client.query<{ n: string; oldest: string | null }>(
-    `SELECT count(*)::text AS n, ${iso('min(recorded_at)')} AS oldest FROM ledger_events
-      WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        AND ($3::text[] = '{}' OR stream_name LIKE ANY ($3::text[]))`,
-    [String(from.commit), String(from.prepare), patterns],
+    `SELECT count(*)::text AS n, ${iso('min(recorded_at)')} AS oldest FROM (
+       SELECT recorded_at FROM ledger_events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND ($3::text[] = '{}' OR stream_name LIKE ANY ($3::text[]))
+        ORDER BY transaction_id, global_position LIMIT $4) AS backlog`,
+    [String(from.commit), String(from.prepare), patterns, BACKLOG_COUNT_CAP],
   );
   return { events: Number(row?.n ?? 0), oldestRecordedAt: row?.oldest ?? null };
 }

@@ -165,12 +165,20 @@ export function readRelayCheckpoint(client: SqlClient, name: string): Promise<St
   return readCheckpointRow(client, name);
 }
 
-/** PaymentIntent events in the log after `from` (what the relay still has to go through) and the oldest one's recording time. */
+/** A backlog is counted up to this many events (a status read must not scan a whole log): the count means "at least". */
+export const BACKLOG_COUNT_CAP = 100_000;
+
+/**
+ * PaymentIntent events in the log after `from` (what the relay still has to go through), at most
+ * BACKLOG_COUNT_CAP, and the oldest one's recording time.
+ */
 export async function countBacklog(client: SqlClient, from: LogPosition): Promise<Readonly<{ events: number; oldestRecordedAt: string | null }>> {
   const [row] = await client.query<{ n: string; oldest: string | null }>(
-    `SELECT count(*)::text AS n, to_char(min(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest FROM ledger_events
-      WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND stream_name LIKE $3`,
-    [String(from.commit), String(from.prepare), `${PAYMENT_INTENT_STREAM_PREFIX}%`],
+    `SELECT count(*)::text AS n, to_char(min(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest FROM (
+       SELECT recorded_at FROM ledger_events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND stream_name LIKE $3
+        ORDER BY transaction_id, global_position LIMIT $4) AS backlog`,
+    [String(from.commit), String(from.prepare), `${PAYMENT_INTENT_STREAM_PREFIX}%`, BACKLOG_COUNT_CAP],
   );
   return { events: Number(row?.n ?? 0), oldestRecordedAt: row?.oldest ?? null };
 }
