@@ -4,6 +4,8 @@
  * then the projection runtime started from the start of the log with the given projectors, timed
  * until every projection has applied everything (`caughtUp`). Beside it, in the same database,
  * the raw multi-row INSERT baseline (rawInsert.ts) for as many rows as there are log events.
+ * `logReadsPerEvent`: rows of `ledger_events` the catch-up read per log event (PostgreSQL's table
+ * statistics), 1 when the projections shared every page of the log.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import { createPgClient } from '../../infra/adapters/db/pgClient.js';
@@ -59,6 +61,27 @@ function tallied(projector: Projector, tally: Tally, series: Map<number, number>
 async function logEventCount(client: SqlClient): Promise<number> {
   const [row] = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger_events');
   return Number(row?.n ?? 0);
+}
+
+/** Rows of `ledger_events` read so far (index and sequential scans), from the statistics views. */
+async function logRowsRead(client: SqlClient): Promise<number> {
+  const [row] = await client.query<{ n: string }>(
+    "SELECT (coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0))::text AS n FROM pg_stat_user_tables WHERE relname = 'ledger_events'",
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Waits until the statistics of the runtime's ended sessions are visible (they are flushed as a session ends). */
+async function logRowsReadAfter(client: SqlClient, before: number): Promise<number> {
+  let read = before;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const now = await logRowsRead(client);
+    if (now === read && now > before) return now;
+    read = now;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return read;
 }
 
 async function runtimeBackendsCpuS(client: SqlClient): Promise<number | null> {
@@ -197,12 +220,16 @@ export async function runRebuild(config: RebuildConfig, projectors: readonly Pro
     say(`rebuild: backlog of ${logEvents} log events (${backlog.intents} intents) in ${round3(backlog.seconds)} s`);
 
     let run: CatchUp | null = null;
+    let logReadsPerEvent: number | null = null;
     if (projectors.length === 0) {
       say('rebuild: no projectors to run: catch-up not measured');
     } else {
       await checkpoint();
       say(`rebuild: catching up ${projectors.map((projector) => projector.name).join(', ')} (batchSizeMax ${config.batchSizeMax}) …`);
+      const readBefore = await logRowsRead(client);
       run = await catchUp(url, config, projectors, logEvents, say);
+      // How many times the projections together read each log row: 1 when they shared every page.
+      logReadsPerEvent = round3(((await logRowsReadAfter(client, readBefore)) - readBefore) / logEvents);
       say(`rebuild: ${run.completed ? 'caught up' : `FAILED (${run.error ?? '?'})`} in ${run.seconds} s: ${run.eventsPerS ?? '-'} log events/s`);
     }
 
@@ -223,6 +250,7 @@ export async function runRebuild(config: RebuildConfig, projectors: readonly Pro
       logEvents,
       backlog: { ...backlog, seconds: round3(backlog.seconds), eventsPerS: Math.round(backlog.events / backlog.seconds) },
       catchUp: run,
+      logReadsPerEvent,
       rawInsert: { ...raw, seconds: round3(raw.seconds) },
       ratioOursToRawInsert: eventsPerS === null ? null : round3(eventsPerS / raw.rowsPerS),
       target: { eventsPerS: config.targetEventsPerS },

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import { PAYMENT_INTENT_STREAM_PREFIX, paymentIntentIdOfStream } from '../../domain/paymentIntent/index.js';
-import { paymentIntentCodec } from '../../schemas/events/index.js';
+import { paymentIntentEventOf } from '../runtime/paymentLog.js';
 import type { IntentContext } from './intentContext.js';
 import { evolveIntentContext } from './intentContext.js';
 import type { OutgoingIntegrationEvent, SourceEvent } from './mapPaymentIntentEvent.js';
@@ -12,8 +12,8 @@ import { mapPaymentIntentEvent } from './mapPaymentIntentEvent.js';
  * malformed payload) throws `UndecodableEventError` — a relay must stop there, not drop the fact.
  */
 export function toSourceEvent(recorded: RecordedEvent): SourceEvent | undefined {
-  if (!paymentIntentCodec.owns(recorded.stream)) return undefined;
-  return { id: recorded.id, event: paymentIntentCodec.decode(recorded), traceparent: recorded.metadata.traceparent ?? null };
+  const event = paymentIntentEventOf(recorded);
+  return event === undefined ? undefined : { id: recorded.id, event, traceparent: recorded.metadata.traceparent ?? null };
 }
 
 export type MappedBatch = Readonly<{

@@ -7,23 +7,22 @@
  * Set-based, per batch: load the tenancy facts and the holds the batch touches (one SELECT each),
  * run the posting rules in memory in log order, then write entries + postings + balances in one
  * statement, and holds and tenancy facts in one each (rows cross as one array parameter per
- * column). Ids derive from event ids and every insert is `ON CONFLICT DO NOTHING`; balances add
- * only the postings actually inserted, so a replayed batch changes nothing.
+ * column, runtime/batchRows.ts). Ids derive from event ids; entries are `ON CONFLICT DO NOTHING`
+ * and carry their postings; balances add only the postings actually inserted, so a replayed batch
+ * changes nothing.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX } from '../../domain/paymentIntent/index.js';
-import { toSourceEvent } from '../integration/index.js';
+import { PAYMENT_LOG_FILTER, paymentIntentEventOf } from '../runtime/paymentLog.js';
+import { BatchRows, type ScalarColumn } from '../runtime/batchRows.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
-import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference } from '../tenancyReference/index.js';
+import { TenancyReference } from '../tenancyReference/index.js';
 import type { Hold, HoldKind, HoldStatus, JournalEntry } from './journalTypes.js';
 import { journalTables } from './journalTables.js';
-import { holdKeyTouchedBy, journalFor } from './postingRules.js';
+import { holdKeyTouchedBy, journalFor, type PostingInput } from './postingRules.js';
 
 import { JOURNAL_PROJECTION_NAME } from '../../schemas/readModels/journal.js';
 
 export { JOURNAL_PROJECTION_NAME };
-
-/** Store events may change a business-day schedule (TENANCY_REFERENCE_STREAM_PREFIXES). */
 
 type PositionedEntry = Readonly<{ entry: JournalEntry; commit: string; prepare: string }>;
 
@@ -73,13 +72,7 @@ async function loadHolds(sql: ProjectionSql, holdKeys: readonly string[]): Promi
   return holds;
 }
 
-/** `SELECT … FROM unnest($1::t1[], $2::t2[], …) AS alias(c1, c2, …)`: rows as one array per column, the cheapest shape to send and parse. */
-function unnestColumns(alias: string, columns: readonly (readonly [name: string, type: string])[], firstParameter: number): string {
-  const arrays = columns.map(([, type], index) => `$${firstParameter + index}::${type}[]`).join(', ');
-  return `unnest(${arrays}) AS ${alias}(${columns.map(([name]) => name).join(', ')})`;
-}
-
-const ENTRY_COLUMNS = [
+const ENTRY_COLUMNS: readonly ScalarColumn[] = [
   ['entry_id', 'uuid'],
   ['event_id', 'uuid'],
   ['entry_index', 'smallint'],
@@ -94,9 +87,8 @@ const ENTRY_COLUMNS = [
   ['store_id', 'text'],
   ['occurred_at', 'timestamptz'],
   ['business_date', 'date'],
-  ['metadata', 'jsonb'],
-] as const;
-const POSTING_COLUMNS = [
+];
+const POSTING_COLUMNS: readonly ScalarColumn[] = [
   ['entry_id', 'uuid'],
   ['leg', 'smallint'],
   ['posting_id', 'uuid'],
@@ -106,8 +98,8 @@ const POSTING_COLUMNS = [
   ['amount', 'bigint'],
   ['currency', 'text'],
   ['occurred_at', 'timestamptz'],
-] as const;
-const ACCOUNT_COLUMNS = [
+];
+const ACCOUNT_COLUMNS: readonly ScalarColumn[] = [
   ['account', 'text'],
   ['currency', 'text'],
   ['client_partner_id', 'text'],
@@ -116,19 +108,29 @@ const ACCOUNT_COLUMNS = [
   ['code', 'text'],
   ['type', 'text'],
   ['normal_side', 'text'],
-] as const;
+];
+
+/** The three row sets of `WRITE_ENTRIES`, numbered one after the other: entries (with their metadata), postings, accounts. */
+function entryBatches(): { entries: BatchRows; postings: BatchRows; accounts: BatchRows } {
+  const entries = new BatchRows(ENTRY_COLUMNS, ['metadata']);
+  const postings = new BatchRows(POSTING_COLUMNS, [], 1 + entries.parameterCount);
+  const accounts = new BatchRows(ACCOUNT_COLUMNS, [], 1 + entries.parameterCount + postings.parameterCount);
+  return { entries, postings, accounts };
+}
+
+const SOURCES = entryBatches();
 
 const WRITE_ENTRIES = `WITH entries_inserted AS (
    INSERT INTO journal_entries (entry_id, event_id, entry_index, log_position, log_commit, log_prepare, code, kind, hold_key,
                                 payment_intent_id, client_partner_id, merchant_id, store_id, occurred_at, business_date, metadata)
    SELECT entry_id, event_id, entry_index, log_commit || ':' || log_prepare, log_commit, log_prepare, code, kind, hold_key,
-          payment_intent_id, client_partner_id, merchant_id, store_id, occurred_at, business_date, metadata
-     FROM ${unnestColumns('e', ENTRY_COLUMNS, 1)}
+          payment_intent_id, client_partner_id, merchant_id, store_id, occurred_at, business_date, metadata::jsonb
+     FROM ${SOURCES.entries.source('e')}
    ON CONFLICT (entry_id) DO NOTHING
+   RETURNING entry_id
  ), postings_inserted AS (
    INSERT INTO journal_postings (entry_id, leg, posting_id, account, direction, effect, amount, currency, occurred_at)
-   SELECT * FROM ${unnestColumns('p', POSTING_COLUMNS, 1 + ENTRY_COLUMNS.length)}
-   ON CONFLICT (entry_id, leg) DO NOTHING
+   SELECT p.* FROM ${SOURCES.postings.source('p')} JOIN entries_inserted USING (entry_id)
    RETURNING account, currency, direction, effect, amount
  ), deltas AS (
    SELECT account, currency,
@@ -142,64 +144,58 @@ const WRITE_ENTRIES = `WITH entries_inserted AS (
                                posted_debits, posted_credits, pending_debits, pending_credits)
  SELECT d.account, d.currency, a.client_partner_id, a.merchant_id, a.store_id, a.code, a.type, a.normal_side,
         d.posted_debits, d.posted_credits, d.pending_debits, d.pending_credits
-   FROM deltas d JOIN ${unnestColumns('a', ACCOUNT_COLUMNS, 1 + ENTRY_COLUMNS.length + POSTING_COLUMNS.length)} USING (account, currency)
+   FROM deltas d JOIN ${SOURCES.accounts.source('a')} USING (account, currency)
  ON CONFLICT (account, currency) DO UPDATE SET
    posted_debits = journal_accounts.posted_debits + EXCLUDED.posted_debits,
    posted_credits = journal_accounts.posted_credits + EXCLUDED.posted_credits,
    pending_debits = journal_accounts.pending_debits + EXCLUDED.pending_debits,
    pending_credits = journal_accounts.pending_credits + EXCLUDED.pending_credits`;
 
-/** One array per column, in the order of `columns`. */
-function columnArrays(columns: readonly (readonly [string, string])[]): unknown[][] {
-  return columns.map(() => []);
-}
-
-function push(arrays: unknown[][], values: readonly unknown[]): void {
-  values.forEach((value, index) => arrays[index]?.push(value));
-}
-
 /**
  * Writes a batch's entries, their postings and the balances of their accounts in ONE statement,
- * each table's rows as column arrays. Entries and postings are `ON CONFLICT DO NOTHING`; balances
- * add exactly the postings inserted, so a replayed batch changes nothing.
+ * each table's rows as column arrays. Entries are `ON CONFLICT DO NOTHING`, and only the postings
+ * of the entries actually inserted are inserted (an entry and its postings are only ever written
+ * together, here, so they exist together; a conflict check per posting would cost more than the
+ * join); balances add exactly the postings inserted, so a replayed batch changes nothing.
  */
-async function writeEntries(sql: ProjectionSql, entries: readonly PositionedEntry[]): Promise<void> {
-  const entryArrays = columnArrays(ENTRY_COLUMNS);
-  const postingArrays = columnArrays(POSTING_COLUMNS);
-  const accountArrays = columnArrays(ACCOUNT_COLUMNS);
+async function writeEntries(sql: ProjectionSql, positioned: readonly PositionedEntry[]): Promise<void> {
+  const { entries, postings, accounts } = entryBatches();
   const accountsSeen = new Set<string>();
-  for (const { entry, commit, prepare } of entries) {
-    push(entryArrays, [
-      entry.entryId,
-      entry.eventId,
-      entry.entryIndex,
-      commit,
-      prepare,
-      entry.code,
-      entry.kind,
-      entry.holdKey,
-      entry.paymentIntentId,
-      entry.clientPartnerId,
-      entry.merchantId,
-      entry.storeId,
-      entry.occurredAt,
-      entry.businessDate,
-      JSON.stringify(entry.metadata),
-    ]);
+  for (const { entry, commit, prepare } of positioned) {
+    const { entryId, occurredAt } = entry;
+    entries.add(
+      [
+        entryId,
+        entry.eventId,
+        entry.entryIndex,
+        commit,
+        prepare,
+        entry.code,
+        entry.kind,
+        entry.holdKey,
+        entry.paymentIntentId,
+        entry.clientPartnerId,
+        entry.merchantId,
+        entry.storeId,
+        occurredAt,
+        entry.businessDate,
+      ],
+      [entry.metadata],
+    );
     for (const posting of entry.postings) {
       const { account, currency } = posting;
-      push(postingArrays, [entry.entryId, posting.leg, posting.postingId, account.path, posting.direction, posting.effect, posting.amountMinor, currency, entry.occurredAt]);
+      postings.add([entryId, posting.leg, posting.postingId, account.path, posting.direction, posting.effect, posting.amountMinor, currency, occurredAt]);
       const key = `${account.path}|${currency}`;
       if (accountsSeen.has(key)) continue;
       accountsSeen.add(key);
       const { owner } = account;
-      push(accountArrays, [account.path, currency, owner.clientPartnerId, owner.merchantId, owner.storeId, account.code, account.type, account.normalSide]);
+      accounts.add([account.path, currency, owner.clientPartnerId, owner.merchantId, owner.storeId, account.code, account.type, account.normalSide]);
     }
   }
-  await sql.query(WRITE_ENTRIES, [...entryArrays, ...postingArrays, ...accountArrays]);
+  await sql.query(WRITE_ENTRIES, [...entries.parameters(), ...postings.parameters(), ...accounts.parameters()]);
 }
 
-const HOLD_COLUMNS = [
+const HOLD_COLUMNS: readonly ScalarColumn[] = [
   ['hold_key', 'text'],
   ['kind', 'text'],
   ['payment_intent_id', 'text'],
@@ -212,19 +208,19 @@ const HOLD_COLUMNS = [
   ['resolved_by_event_id', 'uuid'],
   ['created_at', 'timestamptz'],
   ['resolved_at', 'timestamptz'],
-] as const;
+];
 
 const WRITE_HOLDS = `INSERT INTO journal_holds (${HOLD_COLUMNS.map(([name]) => name).join(', ')})
- SELECT * FROM ${unnestColumns('h', HOLD_COLUMNS, 1)}
+ SELECT * FROM ${new BatchRows(HOLD_COLUMNS).source('h')}
  ON CONFLICT (hold_key) DO UPDATE SET
    status = EXCLUDED.status, amount_posted = EXCLUDED.amount_posted, resolving_entry_id = EXCLUDED.resolving_entry_id,
    resolved_by_event_id = EXCLUDED.resolved_by_event_id, resolved_at = EXCLUDED.resolved_at`;
 
 async function writeHolds(sql: ProjectionSql, holds: readonly Hold[]): Promise<void> {
   if (holds.length === 0) return;
-  const arrays = columnArrays(HOLD_COLUMNS);
+  const batch = new BatchRows(HOLD_COLUMNS);
   for (const hold of holds) {
-    push(arrays, [
+    batch.add([
       hold.holdKey,
       hold.kind,
       hold.paymentIntentId,
@@ -239,32 +235,47 @@ async function writeHolds(sql: ProjectionSql, holds: readonly Hold[]): Promise<v
       hold.resolvedAt,
     ]);
   }
-  await sql.query(WRITE_HOLDS, arrays);
+  await sql.query(WRITE_HOLDS, batch.parameters());
+}
+
+/**
+ * The fees of one store, as `PostingInput.feesFor` wants them. Made by a function, once per event:
+ * an arrow written inline in the input would also be given a name on every call by the loader's
+ * keep-names transform, which costs more than the rest of the closure. The business date is asked
+ * for (and computed) only by events that post an entry.
+ */
+function feesOfStore(reference: TenancyReference, storeId: string): PostingInput['feesFor'] {
+  return (providerCode) => reference.fees(storeId, providerCode);
+}
+
+function businessDateAt(reference: TenancyReference, storeId: string, instant: string): () => string {
+  return () => reference.businessDate(storeId, instant);
+}
+
+function holdsLookup(holds: ReadonlyMap<string, Hold>): PostingInput['holdOf'] {
+  return (holdKey) => holds.get(holdKey);
 }
 
 /** Applies one batch (log order) inside the runtime's transaction. */
 export async function applyJournalBatch(sql: ProjectionSql, events: readonly RecordedEvent[]): Promise<void> {
-  const sources = events.map((recorded) => ({ recorded, source: toSourceEvent(recorded) }));
   const holdKeys = new Set<string>();
-  for (const { source } of sources) {
-    const key = source === undefined ? null : holdKeyTouchedBy(source.event);
+  for (const recorded of events) {
+    const event = paymentIntentEventOf(recorded);
+    const key = event === undefined ? null : holdKeyTouchedBy(event);
     if (key !== null) holdKeys.add(key);
   }
   const reference = await TenancyReference.load(sql, events);
   const holds = await loadHolds(sql, [...holdKeys]);
+  const holdOf = holdsLookup(holds);
   const changedHolds = new Map<string, Hold>();
   const entries: PositionedEntry[] = [];
-  for (const { recorded, source } of sources) {
+  for (const recorded of events) {
     reference.observe(recorded);
-    if (source === undefined) continue;
-    const { storeId, occurredAt } = source.event.data;
-    const result = journalFor({
-      eventId: recorded.id,
-      event: source.event,
-      businessDate: reference.businessDate(storeId, occurredAt),
-      feesFor: (providerCode) => reference.fees(storeId, providerCode),
-      holdOf: (holdKey) => holds.get(holdKey),
-    });
+    const event = paymentIntentEventOf(recorded);
+    if (event === undefined) continue;
+    const { storeId, occurredAt } = event.data;
+    const businessDate = businessDateAt(reference, storeId, occurredAt);
+    const result = journalFor({ eventId: recorded.id, event, businessDate, feesFor: feesOfStore(reference, storeId), holdOf });
     for (const hold of result.holds) {
       holds.set(hold.holdKey, hold);
       changedHolds.set(hold.holdKey, hold);
@@ -282,6 +293,6 @@ export const journalProjector: Projector = Object.freeze({
   name: JOURNAL_PROJECTION_NAME,
   version: 1,
   tables: journalTables,
-  filter: { streamPrefixes: [PAYMENT_INTENT_STREAM_PREFIX, ...TENANCY_REFERENCE_STREAM_PREFIXES] },
+  filter: PAYMENT_LOG_FILTER,
   apply: applyJournalBatch,
 });

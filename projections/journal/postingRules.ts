@@ -112,7 +112,9 @@ function planFor(input: PostingInput): Plan {
 
 /** Numbers the legs across the event's entries and derives every id from the event id. */
 function finalize(input: PostingInput, drafts: readonly Draft[]): JournalEntry[] {
-  const { eventId, event, businessDate } = input;
+  if (drafts.length === 0) return [];
+  const { eventId, event } = input;
+  const businessDate = typeof input.businessDate === 'string' ? input.businessDate : input.businessDate();
   const { paymentIntentId, clientPartnerId, merchantId, storeId, occurredAt } = event.data;
   const currency = currencyOf(event);
   let leg = 0;

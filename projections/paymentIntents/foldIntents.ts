@@ -13,7 +13,7 @@ import type { LogPosition, RecordedEvent } from '../../domain/eventStore/index.j
 import { formatPosition } from '../../domain/eventStore/index.js';
 import type { ExistingPaymentIntent, PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { PAYMENT_INTENT_STREAM_PREFIX, amountRefunded, evolve, initialState, paymentIntentIdOfStream } from '../../domain/paymentIntent/index.js';
-import { paymentIntentCodec } from '../../schemas/events/index.js';
+import { paymentIntentEventOf } from '../runtime/paymentLog.js';
 
 /** What the fold needs of a stored row. */
 export type StoredIntent = Readonly<{ state: ExistingPaymentIntent; businessDate: string; streamRevision: number }>;
@@ -56,7 +56,7 @@ type Folded = StoredIntent & Readonly<{ position: LogPosition; updatedAt: string
  * fails and the runtime parks it — never skipped silently.
  */
 export function toPaymentIntentEvent(recorded: RecordedEvent): PaymentIntentEvent | undefined {
-  return paymentIntentCodec.owns(recorded.stream) ? paymentIntentCodec.decode(recorded) : undefined;
+  return paymentIntentEventOf(recorded);
 }
 
 /** The ids of the intents `events` touch: the rows to load before folding. */

@@ -8,9 +8,9 @@
  * memory, and written back with the tasks it opened and closed.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
-import { PAYMENT_INTENT_STREAM_PREFIX, type PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
-import { paymentIntentCodec } from '../../schemas/events/index.js';
+import type { PaymentIntentEvent } from '../../domain/paymentIntent/index.js';
 import { PROVIDER_TASKS_PROJECTION } from '../../schemas/readModels/providerTasks.js';
+import { PAYMENT_LOG_FILTER, paymentIntentEventOf } from '../runtime/paymentLog.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
 import { taskChangesOf, type ClosedTask, type IntentFacts, type OpenedTask } from './taskChanges.js';
 
@@ -118,7 +118,10 @@ function factsOfCreate(event: Extract<PaymentIntentEvent, { type: 'PaymentIntent
 }
 
 async function applyProviderTasks(sql: ProjectionSql, events: readonly RecordedEvent[]): Promise<void> {
-  const decoded = events.map((event) => paymentIntentCodec.decode(event)).filter((event) => event.data.mode === 'pgw_processed');
+  const decoded = events.flatMap((recorded) => {
+    const event = paymentIntentEventOf(recorded);
+    return event?.data.mode === 'pgw_processed' ? [event] : [];
+  });
   if (decoded.length === 0) return;
   const ids = [...new Set(decoded.map((event) => event.data.paymentIntentId))];
   const facts = new Map((await sql.query<IntentFacts>(LOAD_FACTS, [ids])).map((row) => [row.payment_intent_id, row]));
@@ -142,6 +145,6 @@ export const providerTasksProjector: Projector = Object.freeze({
   name: PROVIDER_TASKS_PROJECTION,
   version: 3,
   tables: providerTasksTables,
-  filter: { streamPrefixes: [PAYMENT_INTENT_STREAM_PREFIX] },
+  filter: PAYMENT_LOG_FILTER,
   apply: applyProviderTasks,
 });

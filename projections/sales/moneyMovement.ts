@@ -22,7 +22,7 @@
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import type { CashPaymentReceived, PaymentAttemptSucceeded, PaymentIntentCaptured, PaymentIntentEvent, PaymentMode, RefundSucceeded } from '../../domain/paymentIntent/index.js';
 import type { Money } from '../../domain/shared/index.js';
-import { paymentIntentCodec } from '../../schemas/events/index.js';
+import { paymentIntentEventOf } from '../runtime/paymentLog.js';
 import type { TenancyReference } from '../tenancyReference/index.js';
 import { feeFor } from '../../domain/fees/index.js';
 
@@ -93,9 +93,10 @@ function feeOn(reference: TenancyReference, storeId: string, provider: string, m
  * `UndecodableEventError` and the runtime parks it rather than skip a sale.
  */
 export function moneyMovementOf(event: RecordedEvent, reference: TenancyReference): MoneyMovement | undefined {
-  if (!paymentIntentCodec.owns(event.stream)) return undefined;
-  const decoded = paymentIntentCodec.decode(event);
-  if (!isMovingEvent(decoded)) return undefined;
+  // By type first: an event of another type moves nothing, so it is not even decoded here.
+  if (!movingTypes.has(event.type)) return undefined;
+  const decoded = paymentIntentEventOf(event);
+  if (decoded === undefined || !isMovingEvent(decoded)) return undefined;
   const moving = decoded;
   const { data } = moving;
   const { kind, money } = movedMoney(moving);

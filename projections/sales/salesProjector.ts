@@ -15,9 +15,10 @@
  * batches gives the same rows.
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
+import { PAYMENT_LOG_FILTER } from '../runtime/paymentLog.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
-import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
-import { MONEY_MOVEMENT_EVENT_TYPES, moneyMovementOf, type MoneyMovement } from './moneyMovement.js';
+import { TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
+import { moneyMovementOf, type MoneyMovement } from './moneyMovement.js';
 
 import { SALES_PROJECTION } from '../../schemas/readModels/sales.js';
 
@@ -128,6 +129,6 @@ export const salesProjector: Projector = Object.freeze({
   name: SALES_PROJECTION,
   version: 2,
   tables: [...salesTables, ...tenancyReferenceTables],
-  filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
+  filter: PAYMENT_LOG_FILTER,
   apply: applySales,
 });

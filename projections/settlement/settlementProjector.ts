@@ -11,9 +11,10 @@
  */
 import type { RecordedEvent } from '../../domain/eventStore/index.js';
 import { settlementBatchCodec } from '../../schemas/events/index.js';
+import { PAYMENT_LOG_FILTER } from '../runtime/paymentLog.js';
 import type { Projector, ProjectionSql } from '../runtime/projector.js';
-import { MONEY_MOVEMENT_EVENT_TYPES, NO_PROVIDER, moneyMovementOf } from '../sales/index.js';
-import { TENANCY_REFERENCE_STREAM_PREFIXES, TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
+import { NO_PROVIDER, moneyMovementOf } from '../sales/index.js';
+import { TenancyReference, tenancyReferenceTables } from '../tenancyReference/index.js';
 import { SettlementWorkingSet, dayKeyOf, dayKeyText, type DayKey, type SettlementAction, type SettlementDay, type Totals } from './settlementLedger.js';
 import { settlementTables, type SettlementBatchTable, type SettlementDayTable } from './settlementTables.js';
 
@@ -161,6 +162,6 @@ export const settlementProjector: Projector = Object.freeze({
   name: SETTLEMENT_PROJECTION,
   version: 2,
   tables: [...settlementTables, ...tenancyReferenceTables],
-  filter: { eventTypes: [...MONEY_MOVEMENT_EVENT_TYPES, ...settlementBatchCodec.eventTypes], streamPrefixes: [...TENANCY_REFERENCE_STREAM_PREFIXES] },
+  filter: PAYMENT_LOG_FILTER,
   apply: applySettlement,
 });

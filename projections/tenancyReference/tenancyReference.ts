@@ -50,6 +50,28 @@ const stringField = (event: RecordedEvent, field: string): string | undefined =>
   return typeof value === 'string' ? value : undefined;
 };
 
+type Mentions = Readonly<{ storeIds: ReadonlySet<string>; configIds: ReadonlySet<string> }>;
+
+/** By batch: the projections reading one page of the log get the same array, so they scan it once. */
+const mentionsByBatch = new WeakMap<readonly RecordedEvent[], Mentions>();
+
+/** The stores and provider configurations `events` mention. */
+function mentionsOf(events: readonly RecordedEvent[]): Mentions {
+  const known = mentionsByBatch.get(events);
+  if (known !== undefined) return known;
+  const storeIds = new Set<string>();
+  const configIds = new Set<string>();
+  for (const event of events) {
+    const storeId = stringField(event, 'storeId');
+    if (storeId !== undefined) storeIds.add(storeId);
+    const configId = stringField(event, 'storeProviderConfigId');
+    if (configId !== undefined) configIds.add(configId);
+  }
+  const mentions = { storeIds, configIds };
+  mentionsByBatch.set(events, mentions);
+  return mentions;
+}
+
 export class TenancyReference {
   private readonly stores = new Map<string, StoreFacts>();
   private readonly feesByConfig = new Map<string, FeesFacts>();
@@ -67,14 +89,7 @@ export class TenancyReference {
   /** Loads the stored facts of every store and provider configuration `events` mention. */
   static async load(sql: ProjectionSql, events: readonly RecordedEvent[]): Promise<TenancyReference> {
     const reference = new TenancyReference();
-    const storeIds = new Set<string>();
-    const configIds = new Set<string>();
-    for (const event of events) {
-      const storeId = stringField(event, 'storeId');
-      if (storeId !== undefined) storeIds.add(storeId);
-      const configId = stringField(event, 'storeProviderConfigId');
-      if (configId !== undefined) configIds.add(configId);
-    }
+    const { storeIds, configIds } = mentionsOf(events);
     if (storeIds.size === 0 && configIds.size === 0) return reference;
     // One after the other: both run on the projection's one transaction session.
     const stores = await sql.query<StoreRow>('SELECT store_id, merchant_id, schedule FROM tenancy_store WHERE store_id = ANY ($1::text[])', [[...storeIds]]);

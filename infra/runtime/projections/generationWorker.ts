@@ -14,6 +14,7 @@ import type { Projector } from '../../../projections/runtime/projector.js';
 import type { SqlClient } from '../../adapters/db/sqlClient.js';
 import { sleep } from '../../adapters/kafka/backoff.js';
 import { RateMeter } from '../../adapters/observability/rateMeter.js';
+import type { CatchUpPacer, PacedReader } from './catchUpPacer.js';
 import { LagSamples } from './lagSamples.js';
 import { inBatchSpan } from './batchSpan.js';
 import type { Generation } from './projectionDb.js';
@@ -31,6 +32,8 @@ export type WorkerSettings = Readonly<{
   attemptsMax: number;
   retryDelayMs: (attempt: number) => number;
   onFatal: (error: unknown) => void;
+  /** Keeps this worker's reads within reach of its peers' while catching up (catchUpPacer.ts). */
+  pacer?: CatchUpPacer;
   onLog: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => void;
 }>;
 
@@ -45,6 +48,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? `${error
 
 export class GenerationWorker {
   private subscription: Subscription | undefined;
+  private paced: PacedReader | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private committed: LogPosition;
   /** What keeps the worker from running normally, if anything; `state` derives from it and `hasCaughtUp`. */
@@ -80,7 +84,8 @@ export class GenerationWorker {
   }
 
   start(): void {
-    const { store, projector, batchSizeMax } = this.settings;
+    const { store, projector, batchSizeMax, pacer } = this.settings;
+    this.paced = pacer?.join(projector.filter, this.committed, () => this.state === 'catching_up');
     this.subscription = store.subscribe({
       from: this.committed,
       filter: projector.filter,
@@ -91,6 +96,7 @@ export class GenerationWorker {
       },
     });
     void this.subscription.caughtUp().then(async () => {
+      this.paced?.leave();
       await this.inFlight.catch(() => undefined);
       this.hasCaughtUp = true;
       const { client, generation } = this.settings;
@@ -133,6 +139,7 @@ export class GenerationWorker {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    this.paced?.leave();
     this.parkedWait?.resolve('retry');
     await this.subscription?.stop();
     await this.inFlight.catch(() => undefined);
@@ -146,6 +153,9 @@ export class GenerationWorker {
     this.inFlight.catch((error: unknown) => {
       this.fail(error);
     });
+    // The batch applies meanwhile; the next page is read once this reader is not too far ahead of its peers.
+    this.paced?.advanced(checkpoint);
+    await this.paced?.wait(this.abort.signal);
   }
 
   private fail(error: unknown): void {

@@ -13,6 +13,7 @@ import type { SharedLockSession } from '../../adapters/db/sharedLockSession.js';
 import { backoffDelay, sleep } from '../../adapters/kafka/backoff.js';
 import type { Generation } from './projectionDb.js';
 import { createGeneration, dropRetiredSchemas, liveGenerations, switchOver } from './projectionDb.js';
+import type { CatchUpPacer } from './catchUpPacer.js';
 import { GenerationWorker } from './generationWorker.js';
 
 export type ProjectionRunnerOptions = Readonly<{
@@ -58,6 +59,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions,
     private readonly log: RunnerLog,
     private readonly onSwitch: (name: string) => void,
+    private readonly pacer?: CatchUpPacer,
   ) {
     this.loop = this.run();
   }
@@ -193,6 +195,7 @@ export class ProjectionRunner {
       batchSizeMax: this.options.batchSizeMax,
       attemptsMax: this.options.attemptsMax,
       retryDelayMs: (attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 5000 }),
+      ...(this.pacer === undefined ? {} : { pacer: this.pacer }),
       onFatal: (error) => {
         this.log('error', 'projection worker failed', {
           projection: this.projector.name,

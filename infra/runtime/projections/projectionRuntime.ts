@@ -15,6 +15,7 @@ import { ReadModelUnavailableError, type ReadModels } from '../../../schemas/rea
 import type { SqlClient } from '../../adapters/db/sqlClient.js';
 import { createReadKysely } from '../../adapters/db/kyselyDialect.js';
 import { SharedLockSession } from '../../adapters/db/sharedLockSession.js';
+import { CatchUpPacer } from './catchUpPacer.js';
 import type { ParkedEvent } from './projectionDb.js';
 import { backlogAfter, listParked, liveGenerations, servingSchemaOf } from './projectionDb.js';
 import type { WorkerState } from './generationWorker.js';
@@ -104,6 +105,13 @@ export type LogQueries = Readonly<{
   backlogAfter: (from: LogPosition, streamPrefixes: readonly string[]) => Promise<{ events: number; oldestRecordedAt: string | null }>;
 }>;
 
+/** How many pages a catching-up projection may read ahead of a slower peer: well inside the store's page cache (32 pages). */
+const PACER_LEAD_PAGES = 8;
+/** A peer further behind than this is not waited for: the pages it needs are no longer cached. */
+const PACER_REACH_PAGES = 24;
+/** A peer that has not read for this long (a slow database, a long batch) no longer holds the others back. */
+const PACER_STALE_MS = 5_000;
+
 /** Thrown for an unknown projection name (404 in the ops routes). */
 export class UnknownProjectionError extends Error {
   override readonly name = 'UnknownProjectionError';
@@ -126,9 +134,11 @@ export function startProjections(settings: ProjectionRuntimeSettings): Projectio
   const schemaCache = new Map<string, { schema: string; at: number }>();
   const runners = new Map<string, ProjectionRunner>();
   const locks = new SharedLockSession(client);
+  // Projections reading the same part of the log stay within a few pages of each other while catching up, so each page is read once.
+  const pacer = new CatchUpPacer({ leadPagesMax: PACER_LEAD_PAGES, reachPages: PACER_REACH_PAGES, staleMs: PACER_STALE_MS });
   for (const projector of projectors) {
     if (runners.has(projector.name)) throw new Error(`two projectors are named ${projector.name}`);
-    runners.set(projector.name, new ProjectionRunner(client, locks, store, projector, options, log, (name) => schemaCache.delete(name)));
+    runners.set(projector.name, new ProjectionRunner(client, locks, store, projector, options, log, (name) => schemaCache.delete(name), pacer));
   }
   const runnerOf = (name: string): ProjectionRunner => {
     const runner = runners.get(name);

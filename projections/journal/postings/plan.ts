@@ -14,7 +14,8 @@ export type PostingInput = Readonly<{
   /** The recorded event's id: every entry and posting id derives from it. */
   eventId: string;
   event: PaymentIntentEvent;
-  businessDate: string;
+  /** The event's business date at its store, or how to work it out: asked only when the event posts an entry (most post none). */
+  businessDate: string | (() => string);
   /** The store's fees for a provider code at this point of the log, or null when none is configured. */
   feesFor: (providerCode: string) => ProviderFees | null;
   /** The hold under a key as it stands before this event (see `holdKeyTouchedBy`). */
