@@ -3,7 +3,6 @@
  * environment, the closed-loop terminal mix against the ledger (1..n API processes) and against the
  * bare INSERT baseline, CPU over the window, and the git state the numbers belong to.
  */
-import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpClient } from '../shared/httpClient.js';
@@ -17,7 +16,6 @@ import { TerminalMixWorker } from './terminalMix.js';
 import { terminalMixPerformer } from './performMix.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export type Config = Readonly<{
@@ -204,16 +202,4 @@ export async function measureLedger(config: Config, database: string, apiProcess
     tokens?.stop();
     await ledger.stop();
   }
-}
-
-export function gitState(): Readonly<{ head: string | null; dirtyFiles: number | null }> {
-  const git = (args: string[]): string | null => {
-    try {
-      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const status = git(['status', '--porcelain']);
-  return { head: git(['rev-parse', 'HEAD']), dirtyFiles: status === null ? null : status.split('\n').filter((line) => line !== '').length };
 }

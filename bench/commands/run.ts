@@ -14,11 +14,10 @@
  *
  * stdout: one JSON object (also written to bench/results/commands-<timestamp>.json); stderr: progress.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { machineBusyPct, machineInfo } from '../shared/machine.js';
 import { dropDatabase, recreateDatabase, serverInfo } from '../shared/postgres.js';
-import { gitState, log, measureBaseline, measureLedger, readConfig, RESULTS_DIR, type Measured } from './measure.js';
+import { gitState, runBench, writeResult } from '../shared/results.js';
+import { log, measureBaseline, measureLedger, readConfig, type Measured } from './measure.js';
 import { MIX } from './terminalMix.js';
 
 const TARGETS = { ratioMin: 0.5, p99MsMax: 50, errorsMax: 0 } as const;
@@ -91,15 +90,7 @@ async function main(): Promise<void> {
     oursWithMoreApiProcesses: others,
     baseline: baseline ?? null,
   };
-  const text = JSON.stringify(result, null, 2);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `commands-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${text}\n`);
-  process.stdout.write(`${text}\n`);
-  log(`written to ${file}`);
+  writeResult('commands', startedAt, result, log);
 }
 
-main().catch((error: unknown) => {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(main, log);

@@ -15,14 +15,13 @@
  *
  * stdout: one JSON object (also bench/results/growth-<timestamp>.json); stderr: progress.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { createPgClient } from '../../infra/adapters/db/pgClient.js';
 import { migrate } from '../../infra/adapters/db/migrate.js';
 import { machineBusyPct, machineInfo } from '../shared/machine.js';
 import { databaseUrl, dropDatabase, recreateDatabase, serverInfo } from '../shared/postgres.js';
-import { gitState, log, measureLedger, readConfig, RESULTS_DIR, type Measured } from '../commands/measure.js';
+import { gitState, runBench, writeResult } from '../shared/results.js';
+import { log, measureLedger, readConfig, type Measured } from '../commands/measure.js';
 
 const EVENTS = Number(process.env.BENCH_GROWTH_EVENTS ?? 10_000_000);
 const CHUNK = 1_000_000;
@@ -133,15 +132,7 @@ async function main(): Promise<void> {
     grown: summary(grown),
     details: { empty, grown },
   };
-  const text = JSON.stringify(result, null, 2);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `growth-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${text}\n`);
-  process.stdout.write(`${text}\n`);
-  log(`written to ${file}`);
+  writeResult('growth', startedAt, result, log);
 }
 
-main().catch((error: unknown) => {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(main, log);

@@ -11,13 +11,12 @@
  * stdout: one JSON object (also written to bench/results/load-<scenario>-<timestamp>.json);
  * stderr: progress.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineBusyPct, machineInfo } from '../shared/machine.js';
 import { serverInfo } from '../shared/postgres.js';
+import { gitState, runBench, writeResult } from '../shared/results.js';
 import { SEED_CRITERIA } from './criteria.js';
 import { ENDPOINT_MAPPING, FLOW_WEIGHTS, REQUEST_SHARES, REQUESTS_PER_FLOW } from './mix.js';
 import { RunClock } from './openLoop.js';
@@ -25,7 +24,6 @@ import { capacityScenario, normalScenario, peakScenario, SEED_RATES, stressScena
 import type { SystemName } from './systems.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const SCENARIOS: readonly Scenario[] = ['normal', 'peak', 'stress', 'capacity'];
 /** The scaling factor: normal = 100/s, about a quarter of what the closed-loop bench measured here at most (≈ 400–700 commands/s). */
 const DEFAULT_FACTOR = 0.2;
@@ -72,11 +70,12 @@ function optional(values: Readonly<Record<string, unknown>>, name: string, min: 
   return values[name] === undefined ? undefined : number(values, name, min, max);
 }
 
-function readConfig(clock: RunClock): ScenarioConfig {
+/** The scenario from the command line; undefined after printing the usage for --help. */
+function readConfig(clock: RunClock): ScenarioConfig | undefined {
   const { values } = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     process.stderr.write('npm run bench:load -- --scenario normal|peak|stress|capacity [options]; see docs/load-testing.md\n');
-    process.exit(0);
+    return undefined;
   }
   const scenario = values.scenario as Scenario | undefined;
   if (scenario === undefined || !SCENARIOS.includes(scenario)) throw new RangeError(`--scenario must be one of ${SCENARIOS.join(', ')}`);
@@ -113,17 +112,6 @@ function readConfig(clock: RunClock): ScenarioConfig {
   };
 }
 
-/** HEAD and how many files differ from it (the result says which code it measured). */
-function codeState(): Readonly<{ head: string | null; changedFiles: number | null }> {
-  try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { head, changedFiles: changed.split('\n').filter(Boolean).length };
-  } catch {
-    return { head: null, changedFiles: null };
-  }
-}
-
 /** LEDGER_* and DATABASE_* variables the ledger child inherits (secrets masked). */
 function inheritedEnvironment(): Record<string, string> {
   const entries = Object.entries(process.env).filter(([name]) => /^(LEDGER_|DATABASE_)/.test(name));
@@ -156,6 +144,7 @@ async function runScenario(config: ScenarioConfig): Promise<Record<string, unkno
 async function main(): Promise<void> {
   const clock = new RunClock();
   const config = readConfig(clock);
+  if (config === undefined) return;
   const startedAt = new Date();
   const busy = await machineBusyPct(1_000);
   log(`scenario ${config.scenario}; machine busy before start: ${busy ?? '?'} %${busy !== null && busy > 30 ? ' (other work is running: numbers will be lower)' : ''}`);
@@ -168,7 +157,7 @@ async function main(): Promise<void> {
     scenario: config.scenario,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    code: codeState(),
+    code: gitState(),
     machine: { ...machineInfo(), busyPctBeforeStart: busy },
     postgres: await serverInfo(),
     config: {
@@ -189,15 +178,7 @@ async function main(): Promise<void> {
     seedCriteria: SEED_CRITERIA,
     ...result,
   };
-  const text = JSON.stringify(output, null, 2);
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `load-${config.scenario}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${text}\n`);
-  process.stdout.write(`${text}\n`);
-  log(`written to ${file}`);
+  writeResult(`load-${config.scenario}`, startedAt, output, log);
 }
 
-main().catch((error: unknown) => {
-  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(main, log);
